@@ -1,0 +1,785 @@
+r"""Classification losses, written from tensor primitives.
+
+Every function here that PyTorch also has keeps ``torch.nn.functional``'s name, positional
+order, defaults, output shape, dtype and broadcasting rules, including the deprecated
+``size_average`` / ``reduce`` flags (mapped to ``reduction`` with PyTorch's warning). Where
+PyTorch raises, these raise a ``ValueError`` or ``TypeError`` that names the argument.
+
+float16 and bfloat16 inputs are computed in float32 and the result is cast back, so the
+exponentials and logarithms do not lose their few mantissa bits.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+
+from lossnotes._checks import check_class_indices, check_floating, check_in_range, check_tensor
+from lossnotes._reduction import REDUCTIONS
+from lossnotes._reduction import reduce as _reduce
+from lossnotes.regression import _compute_dtype, _resolve_reduction
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "kl_div",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "nll_loss",
+    "soft_margin_loss",
+]
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _up(x: torch.Tensor | None, dtype: torch.dtype) -> torch.Tensor | None:
+    return None if x is None else x.to(dtype)
+
+
+def _ratio_reduce(numerator: torch.Tensor, denominator: torch.Tensor, reduction: str) -> torch.Tensor:
+    """'none' -> numerator, 'sum' -> its sum, 'mean' -> sum(numerator) / sum(denominator).
+
+    ``numerator`` already carries the per-element weights ``denominator``; this is the weighted
+    mean ``sum(w * l) / sum(w)`` of :func:`lossnotes._reduction.reduce`, for losses (label-smoothed
+    cross entropy) whose numerator is not a single ``w * l`` product.
+    """
+    if reduction == "mean":
+        return _reduce(numerator, "sum") / denominator.sum()
+    return _reduce(numerator, reduction)
+
+
+def _check_weight_vector(weight: torch.Tensor | None, num_classes: int, input: torch.Tensor) -> None:
+    if weight is None:
+        return
+    check_tensor(weight, "weight")
+    if weight.dim() != 1 or weight.numel() != num_classes:
+        raise ValueError(
+            f"weight tensor should be defined either for all {num_classes} classes or no classes "
+            f"but got weight tensor of shape: {list(weight.shape)}"
+        )
+    if weight.dtype != input.dtype:
+        raise TypeError(f"weight must have the input's dtype {input.dtype}, got {weight.dtype}")
+
+
+def _check_index_target(input: torch.Tensor, target: torch.Tensor) -> int:
+    """Shape and dtype checks shared by ``nll_loss`` and ``cross_entropy``; returns the class dim."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()}) for input")
+    if target.dtype not in (torch.int64, torch.uint8):
+        raise TypeError(f"expected target dtype to be Long or Byte, but got {target.dtype}")
+    if input.dim() == 1:
+        if target.dim() != 0:
+            raise ValueError(
+                f"an unbatched input of shape {tuple(input.shape)} needs a 0-dimensional target, "
+                f"got target of shape {tuple(target.shape)}"
+            )
+        return 0
+    if target.dim() == 0 or input.shape[0] != target.shape[0]:
+        got = target.shape[0] if target.dim() else "a 0-d target"
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({got}).")
+    if target.shape[1:] != input.shape[2:]:
+        expected = [input.shape[0], *input.shape[2:]]
+        raise ValueError(f"Expected target size {expected}, got {list(target.shape)}")
+    return 1
+
+
+def _broadcasts_to(shape: torch.Size, target_shape: torch.Size) -> bool:
+    """Whether a tensor of ``shape`` broadcasts to exactly ``target_shape``."""
+    try:
+        return torch.broadcast_shapes(shape, target_shape) == target_shape
+    except RuntimeError:
+        return False
+
+
+def _weight_view(weight: torch.Tensor, ndim: int, class_dim: int) -> torch.Tensor:
+    """Reshape a (C,) class weight so that it broadcasts along ``class_dim`` of an ``ndim`` tensor."""
+    shape = [1] * ndim
+    shape[class_dim] = weight.numel()
+    return weight.view(shape)
+
+
+def _nll_terms(logp, target, weight, ignore_index, class_dim):
+    """Per-element ``-w_y log p_y`` and weight ``w_y``, both zero where ``target == ignore_index``."""
+    valid = target != ignore_index
+    safe = torch.where(valid, target, 0).long()
+    picked = logp.gather(class_dim, safe.unsqueeze(class_dim)).squeeze(class_dim)
+    w = valid.to(logp.dtype) if weight is None else torch.where(valid, weight[safe], 0)
+    # `where`, not `w * picked`: an ignored position may hold -inf, and 0 * inf is nan.
+    numerator = torch.where(valid, -picked * w, 0)
+    return numerator, w
+
+
+# ----------------------------------------------------------------------------- negative log-likelihood
+
+
+def nll_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Negative log-likelihood of class indices, given log-probabilities.
+
+    The loss reads off the log-probability the model gave to the true class and negates it. It
+    does not take a softmax itself: feed it ``log_softmax`` outputs (raw scores give meaningless,
+    possibly negative, numbers), or use :func:`cross_entropy`.
+
+    .. math::
+
+        l_n = -w_{y_n} x_{n, y_n}, \qquad w_c = \text{weight}[c] \ (1 \text{ if None}),
+
+    with :math:`l_n = 0` where :math:`y_n` is ``ignore_index``. ``'mean'`` is the weighted mean
+    :math:`\sum_n l_n / \sum_n w_{y_n}` over the non-ignored elements (``nan`` when there are
+    none); ``'sum'`` is :math:`\sum_n l_n`.
+
+    Args:
+        input: log-probabilities, shape ``(N, C)``, ``(N, C, d_1, ..., d_K)`` or ``(C,)``.
+        target: class indices in ``[0, C)`` (int64 or uint8), shape ``(N)``,
+            ``(N, d_1, ..., d_K)`` or ``()``.
+        weight: optional per-class weight of shape ``(C,)`` and the input's dtype.
+        size_average: deprecated, use ``reduction``.
+        ignore_index: a target value that contributes neither loss nor weight. Default -100.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the target's shape if ``reduction='none'``.
+
+    Example:
+        >>> x = torch.tensor([[-1.0, -2.0], [-3.0, -0.5]])
+        >>> round(nll_loss(x, torch.tensor([0, 1])).item(), 4)
+        0.75
+
+    See also:
+        ``torch.nn.functional.nll_loss``; ``paddle.nn.functional.nll_loss`` (same semantics).
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    check_floating(input, "input")
+    check_tensor(target, "target")
+    class_dim = _check_index_target(input, target)
+    num_classes = input.shape[class_dim]
+    _check_weight_vector(weight, num_classes, input)
+    check_class_indices(target, num_classes, "target", ignore_index)
+    dtype = _compute_dtype(input.dtype)
+    numerator, w = _nll_terms(input.to(dtype), target, _up(weight, dtype), ignore_index, class_dim)
+    return _ratio_reduce(numerator, w, reduction).to(input.dtype)
+
+
+def cross_entropy(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    size_average: bool | None = None,
+    ignore_index: int = -100,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> torch.Tensor:
+    r"""Softmax cross entropy between logits and class indices or class probabilities.
+
+    The logits become log-probabilities through a log-softmax over the class dimension (dim 1,
+    or dim 0 for an unbatched ``(C,)`` input); the loss is the negative log-probability of the
+    target, or its expectation under a target distribution. This equals
+    ``nll_loss(log_softmax(input, class_dim), target)`` but never forms ``softmax`` itself.
+
+    With class-index targets and label smoothing :math:`\varepsilon`,
+
+    .. math::
+
+        l_n = (1 - \varepsilon)\, w_{y_n} (-\log p_{n, y_n})
+              + \frac{\varepsilon}{C} \sum_{c} w_c (-\log p_{n, c}),
+        \qquad p_n = \operatorname{softmax}(x_n),
+
+    zero where :math:`y_n` is ``ignore_index``; ``'mean'`` divides :math:`\sum_n l_n` by
+    :math:`\sum_n w_{y_n}` over the non-ignored elements. With class-probability targets
+    (a float target of the input's shape), :math:`q = (1-\varepsilon) y + \varepsilon / C` and
+
+    .. math::
+
+        l_n = -\sum_c w_c\, q_{n, c} \log p_{n, c},
+
+    and ``'mean'`` divides by the number of samples :math:`N \cdot d_1 \cdots d_K`, not by the
+    weights.
+
+    Args:
+        input: logits, shape ``(N, C)``, ``(N, C, d_1, ..., d_K)`` or ``(C,)``.
+        target: class indices (int64 or uint8) of shape ``(N)``, ``(N, d_1, ..., d_K)`` or ``()``;
+            or class probabilities (floating, the input's shape).
+        weight: optional per-class weight of shape ``(C,)`` and the input's dtype.
+        size_average: deprecated, use ``reduction``.
+        ignore_index: a class-index target value that is skipped. Default -100. Not allowed
+            (non-negative) with probability targets.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        label_smoothing: :math:`\varepsilon \in [0, 1]`. Default 0.
+
+    Shape:
+        Output: scalar, or ``(N)``, ``(N, d_1, ..., d_K)``, ``()`` if ``reduction='none'``.
+
+    Example:
+        >>> x = torch.tensor([[1.0, 2.0], [1.0, 3.0], [1.0, 3.0]])
+        >>> round(cross_entropy(x, torch.tensor([0, 1, 1])).item(), 4)
+        0.5224
+
+    References:
+        Szegedy, Vanhoucke, Ioffe, Shlens, Wojna, "Rethinking the Inception Architecture for
+        Computer Vision", CVPR 2016 (label smoothing).
+
+    See also:
+        ``torch.nn.functional.cross_entropy``; ``paddle.nn.functional.cross_entropy`` (its class
+        axis defaults to -1, not 1, and probability targets need ``soft_label=True``).
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    check_floating(input, "input")
+    check_tensor(target, "target")
+    if not isinstance(label_smoothing, int | float) or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()}) for input")
+    class_dim = 0 if input.dim() == 1 else 1
+    num_classes = input.shape[class_dim]
+    dtype = _compute_dtype(input.dtype)
+
+    if target.shape == input.shape:  # class probabilities
+        if not target.is_floating_point():
+            raise TypeError(
+                f"Expected floating point type for target with class probabilities, got {target.dtype}"
+            )
+        if ignore_index >= 0:
+            raise ValueError(
+                f"ignore_index is not supported for floating point target, got ignore_index={ignore_index}"
+            )
+        _check_weight_vector(weight, num_classes, input)
+        logp = torch.log_softmax(input.to(dtype), dim=class_dim)
+        q = target.to(dtype)
+        if label_smoothing > 0:
+            q = q * (1 - label_smoothing) + label_smoothing / num_classes
+        if weight is not None:
+            q = q * _weight_view(weight.to(dtype), input.dim(), class_dim)
+        loss = -(logp * q).sum(dim=class_dim)
+        return _reduce(loss, reduction).to(input.dtype)
+
+    class_dim = _check_index_target(input, target)
+    _check_weight_vector(weight, num_classes, input)
+    check_class_indices(target, num_classes, "target", ignore_index)
+    w_all = _up(weight, dtype)
+    logp = torch.log_softmax(input.to(dtype), dim=class_dim)
+    numerator, w = _nll_terms(logp, target, w_all, ignore_index, class_dim)
+    if label_smoothing > 0:
+        wl = logp if w_all is None else logp * _weight_view(w_all, logp.dim(), class_dim)
+        smooth = torch.where(target != ignore_index, -wl.sum(dim=class_dim), 0)
+        numerator = (1 - label_smoothing) * numerator + (label_smoothing / num_classes) * smooth
+    return _ratio_reduce(numerator, w, reduction).to(input.dtype)
+
+
+# ----------------------------------------------------------------------------- binary cross entropy
+
+
+def _safe_log(x: torch.Tensor, positive: torch.Tensor, log_fn) -> torch.Tensor:
+    """``max(log_fn(x), -100)``, with -100 (and a zero gradient) where ``positive`` is False.
+
+    PyTorch clamps BCE's logarithms at -100 so that one element costs at most 100. The inner
+    ``where`` keeps ``log(0) = -inf`` out of the graph, where its gradient would be ``0 * inf``.
+    """
+    fill = 1.0 if log_fn is torch.log else 0.0
+    return torch.where(positive, log_fn(torch.where(positive, x, fill)), -100.0).clamp(min=-100.0)
+
+
+def binary_cross_entropy(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Binary cross entropy between probabilities and targets in [0, 1].
+
+    The negative log-likelihood of a Bernoulli target under predicted probability ``input``.
+    Each logarithm is clamped at -100, as in PyTorch, so a confident mistake costs at most 100
+    (and then has no gradient: prefer :func:`binary_cross_entropy_with_logits` on logits).
+
+    .. math::
+
+        l_n = -w_n \left[ y_n \max(\log x_n, -100) + (1 - y_n) \max(\log(1 - x_n), -100) \right].
+
+    ``'mean'`` is :math:`\frac{1}{N} \sum_n l_n` (the plain mean, even with ``weight``);
+    ``'sum'`` is :math:`\sum_n l_n`.
+
+    Args:
+        input: probabilities in [0, 1], any shape.
+        target: targets in [0, 1], the input's shape and dtype.
+        weight: optional rescaling weight, broadcastable to the input's shape.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Note:
+        Where an element sits exactly at 0 or 1 and the clamped log is the one used, this
+        function's gradient for that term is 0, while PyTorch's kernel returns
+        :math:`(x - y) / 10^{-12}`. Everywhere inside (0, 1) the two agree.
+
+    Example:
+        >>> p = torch.tensor([0.9, 0.1, 1.0])
+        >>> round(binary_cross_entropy(p, torch.tensor([1.0, 0.0, 1.0])).item(), 4)
+        0.0702
+
+    See also:
+        ``torch.nn.functional.binary_cross_entropy``; ``paddle.nn.functional.binary_cross_entropy``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    check_floating(input, "input")
+    check_floating(target, "target")
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+            "is deprecated. Please ensure they have the same size."
+        )
+    if target.dtype != input.dtype:
+        raise TypeError(f"target must have the input's dtype {input.dtype}, got {target.dtype}")
+    if weight is not None:
+        check_tensor(weight, "weight")
+        if not _broadcasts_to(weight.shape, input.shape):
+            raise ValueError(
+                f"weight of shape {tuple(weight.shape)} must broadcast to the input's shape "
+                f"{tuple(input.shape)}"
+            )
+    check_in_range(input, "input", 0, 1)
+    check_in_range(target, "target", 0, 1)
+    dtype = _compute_dtype(input.dtype)
+    x, y = input.to(dtype), target.to(dtype)
+    log_x = _safe_log(x, x > 0, torch.log)
+    # log(1 - x) as log1p(-x): exact for small x, where 1 - x would round.
+    log_1mx = _safe_log(-x, x < 1, torch.log1p)
+    loss = -(y * log_x + (1 - y) * log_1mx)
+    if weight is not None:
+        loss = loss * weight.to(dtype)
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+def binary_cross_entropy_with_logits(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    pos_weight: torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""Binary cross entropy on logits: a sigmoid and BCE in one numerically stable step.
+
+    Writing :math:`\log \sigma(x)` and :math:`\log(1 - \sigma(x)) = \log \sigma(x) - x` through
+    ``logsigmoid`` keeps the loss finite and exact for logits of any size, where
+    ``binary_cross_entropy(sigmoid(x), y)`` saturates at 100 with a zero gradient.
+    ``pos_weight`` multiplies the positive term, trading recall against precision per class.
+
+    .. math::
+
+        l_n = -w_n \left[ p_c\, y_n \log \sigma(x_n) + (1 - y_n) \log \sigma(-x_n) \right]
+            = w_n \left[ (1 - y_n) x_n - (1 + (p_c - 1) y_n) \log \sigma(x_n) \right].
+
+    ``'mean'`` is :math:`\frac{1}{N} \sum_n l_n` (the plain mean, even with ``weight``);
+    ``'sum'`` is :math:`\sum_n l_n`.
+
+    Args:
+        input: logits, any shape.
+        target: targets in [0, 1] (floating), the input's shape.
+        weight: optional rescaling weight, broadcastable to the input's shape.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        pos_weight: optional weight :math:`p_c` of the positive term, a tensor broadcastable to
+            the input's shape; a ``(C,)`` tensor weights the classes along the last dimension.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Example:
+        >>> x = torch.tensor([[1.0, 2.0], [2.0, 2.0], [3.0, 4.0], [4.0, 5.0]])
+        >>> y = torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+        >>> round(binary_cross_entropy_with_logits(x, y, reduction="sum").item(), 4)
+        11.7856
+
+    See also:
+        ``torch.nn.functional.binary_cross_entropy_with_logits``;
+        ``paddle.nn.functional.binary_cross_entropy_with_logits``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    check_floating(input, "input")
+    check_floating(target, "target")
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    for name, extra in (("weight", weight), ("pos_weight", pos_weight)):
+        if extra is None:
+            continue
+        check_tensor(extra, name)
+        if not _broadcasts_to(extra.shape, input.shape):
+            raise ValueError(
+                f"{name} of shape {tuple(extra.shape)} must broadcast to the input's shape "
+                f"{tuple(input.shape)}"
+            )
+    dtype = _compute_dtype(input.dtype)
+    x, y = input.to(dtype), target.to(dtype)
+    log_weight = 1.0 if pos_weight is None else 1 + (pos_weight.to(dtype) - 1) * y
+    # -(1 - y) log sigmoid(-x) = (1 - y)(x - log sigmoid(x)); logsigmoid never overflows.
+    loss = (1 - y) * x - log_weight * torch.nn.functional.logsigmoid(x)
+    if weight is not None:
+        loss = loss * weight.to(dtype)
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+
+# ----------------------------------------------------------------------------- divergences
+
+
+_KL_MEAN_WARNING = (
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release."
+)
+
+
+def kl_div(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> torch.Tensor:
+    r"""Kullback-Leibler divergence :math:`\mathrm{KL}(P \,\|\, Q)` with ``input`` = log Q, ``target`` = P.
+
+    The argument order is the reverse of the notation: the first argument is the model's
+    **log**-probabilities, the second the reference distribution (probabilities, or
+    log-probabilities with ``log_target=True``). Only ``reduction='batchmean'`` gives the
+    divergence itself; ``'mean'`` also divides by the number of classes and warns, as in
+    PyTorch.
+
+    .. math::
+
+        l_n = y_n (\log y_n - x_n) \quad (0 \log 0 = 0), \qquad
+        l_n = e^{y_n} (y_n - x_n) \text{ if log\_target},
+
+    then ``'batchmean'`` (:math:`\sum l / N`, :math:`N` the size of dim 0), ``'mean'``
+    (:math:`\sum l` over the number of elements) or ``'sum'``. The two tensors broadcast
+    silently, as in PyTorch.
+
+    Args:
+        input: log-probabilities :math:`\log Q`, shape ``(*)``.
+        target: probabilities :math:`P` (or :math:`\log P` with ``log_target``).
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'batchmean'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        log_target: whether ``target`` holds log-probabilities. Default False.
+
+    Shape:
+        Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Example:
+        >>> q = torch.tensor([[0.5, 0.5]])
+        >>> p = torch.tensor([[0.9, 0.1]])
+        >>> round(kl_div(q.log(), p, reduction="batchmean").item(), 4)
+        0.3681
+
+    References:
+        Kullback, Leibler, "On Information and Sufficiency", Annals of Mathematical Statistics, 1951.
+
+    See also:
+        ``torch.nn.functional.kl_div``; ``paddle.nn.functional.kl_div`` (same argument order).
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _resolve_reduction(size_average, reduce, reduction)
+    else:
+        if reduction == "mean":
+            warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
+        reduction = _resolve_reduction(None, None, reduction, (*REDUCTIONS, "batchmean"))
+    out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
+    dtype = _compute_dtype(out_dtype)
+    x, y = input.to(dtype), target.to(dtype)
+    if log_target:
+        loss = torch.exp(y) * (y - x)
+    else:
+        loss = torch.xlogy(y, y) - y * x  # xlogy(0, 0) = 0: absent classes cost nothing
+    if reduction == "batchmean":
+        total = _reduce(loss, "sum")
+        return (total / input.shape[0] if input.dim() else total).to(out_dtype)
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+# ----------------------------------------------------------------------------- margin losses
+
+
+def soft_margin_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Two-class logistic loss on scores ``input`` and labels ``target`` in {-1, +1}.
+
+    A smooth hinge: :math:`\log(1 + e^{-y x})` is near 0 once the score has the label's sign
+    by a few units and grows linearly the other way. Targets must be -1/+1: with a 0 label the
+    element costs a constant :math:`\log 2` and teaches nothing. Computed as
+    :math:`\operatorname{softplus}(-y x)`, which stays finite where PyTorch's float32 kernel
+    overflows (for example :math:`x = -100, y = 1` gives 100, not ``inf``).
+
+    .. math::
+
+        l_n = \log(1 + e^{-y_n x_n}),
+
+    then ``'mean'`` over all elements (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+
+    Args:
+        input: scores, any shape.
+        target: labels in {-1, 1}, the input's shape (or one that broadcasts to it).
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Example:
+        >>> round(soft_margin_loss(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 1.0])).item(), 4)
+        0.7201
+
+    See also:
+        ``torch.nn.functional.soft_margin_loss``; ``paddle.nn.functional.soft_margin_loss``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
+    if not _broadcasts_to(target.shape, input.shape):
+        raise ValueError(
+            f"target of shape {tuple(target.shape)} must have (or broadcast to) the input's shape "
+            f"{tuple(input.shape)}"
+        )
+    dtype = _compute_dtype(out_dtype)
+    loss = torch.nn.functional.softplus(-target.to(dtype) * input.to(dtype))
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+def multilabel_soft_margin_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Multi-label one-versus-all logistic loss: BCE-with-logits averaged over the classes.
+
+    Each of the :math:`C` labels is an independent yes/no question with a {0, 1} target; the
+    per-sample loss is the mean over the labels (the last dimension).
+
+    .. math::
+
+        l_n = -\frac{1}{C} \sum_c w_c \left[ y_{n,c} \log \sigma(x_{n,c})
+              + (1 - y_{n,c}) \log \sigma(-x_{n,c}) \right],
+
+    then ``'mean'`` over the samples (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``. Input, target
+    and weight broadcast silently, as in PyTorch: an ``(N, 1)`` input with an ``(N,)`` target
+    becomes an ``(N, N)`` problem.
+
+    Args:
+        input: logits, shape ``(N, C)`` or ``(C,)``.
+        target: {0, 1} labels, the input's shape.
+        weight: optional per-class weight, broadcastable to the input (typically ``(C,)``).
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or ``(N)`` if ``reduction='none'``.
+
+    Example:
+        >>> x = torch.tensor([[2.0, -1.0]])
+        >>> round(multilabel_soft_margin_loss(x, torch.tensor([[1.0, 1.0]])).item(), 4)
+        0.7201
+
+    See also:
+        ``torch.nn.functional.multilabel_soft_margin_loss``;
+        ``paddle.nn.functional.multi_label_soft_margin_loss``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
+    if input.dim() == 0:
+        raise ValueError("input must have a class dimension (shape (N, C) or (C,)), got a 0-d tensor")
+    if weight is not None:
+        check_tensor(weight, "weight")
+    dtype = _compute_dtype(out_dtype)
+    x, y = input.to(dtype), target.to(dtype)
+    logsigmoid = torch.nn.functional.logsigmoid
+    loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
+    if weight is not None:
+        loss = loss * weight.to(dtype)
+    num_classes = input.shape[-1]
+    loss = loss.sum(dim=-1) / num_classes
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+def _check_margin_input(input: torch.Tensor, name: str) -> None:
+    if input.dim() not in (1, 2) or input.shape[-1] == 0:
+        raise ValueError(
+            f"{name}: expected non-empty vector or matrix with optional 0-dim batch size, "
+            f"but got input of shape {list(input.shape)}"
+        )
+    if input.dim() == 1 and input.numel() == 0:
+        raise ValueError(f"{name}: input must not be empty")
+
+
+def multi_margin_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    p: int = 1,
+    margin: float = 1.0,
+    weight: torch.Tensor | None = None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Multi-class hinge loss: every wrong class should score ``margin`` below the true one.
+
+    .. math::
+
+        l_n = \frac{1}{C} \sum_{i \ne y_n} w_{y_n} \max(0, \text{margin} - x_{n, y_n} + x_{n, i})^p,
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+
+    Args:
+        input: scores, shape ``(N, C)`` or ``(C,)``.
+        target: class indices (int64) in ``[0, C)``, shape ``(N,)`` or ``()``.
+        p: 1 or 2. Default 1.
+        margin: the margin. Default 1.0.
+        weight: optional per-class weight of shape ``(C,)``, applied by the true class.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or ``(N)`` (``()`` for unbatched input) if ``reduction='none'``.
+
+    Example:
+        >>> x = torch.tensor([[0.1, 0.2, 0.4, 0.8]])
+        >>> round(multi_margin_loss(x, torch.tensor([3])).item(), 4)
+        0.325
+
+    References:
+        Weston, Watkins, "Support Vector Machines for Multi-Class Pattern Recognition", ESANN 1999.
+
+    See also:
+        ``torch.nn.functional.multi_margin_loss``; ``paddle.nn.functional.multi_margin_loss``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    if p not in (1, 2) or isinstance(p, bool):
+        raise ValueError(f"only p == 1 and p == 2 supported, got p={p}")
+    check_floating(input, "input")
+    check_tensor(target, "target")
+    _check_margin_input(input, "multi_margin_loss")
+    if target.dtype != torch.int64:
+        raise TypeError(f"target must be an int64 tensor of class indices, got dtype {target.dtype}")
+    num_classes = input.shape[-1]
+    batch_shape = input.shape[:-1]
+    if target.shape != batch_shape and not (input.dim() == 1 and target.shape == (1,)):
+        raise ValueError(
+            "multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+            f"samples (batch size). Expected target size {list(batch_shape)}, but got "
+            f"{list(target.shape)}. Input has shape {list(input.shape)}."
+        )
+    if weight is not None:
+        check_tensor(weight, "weight")
+        if weight.dim() != 1:
+            raise ValueError(f"weight must be one-dimensional, got shape {tuple(weight.shape)}")
+        if weight.numel() != num_classes:
+            raise ValueError(f"inconsistent weight size, expected {num_classes} but got {list(weight.shape)}")
+    check_class_indices(target, num_classes, "target")
+    dtype = _compute_dtype(input.dtype)
+    x = input.to(dtype).reshape(-1, num_classes)
+    y = target.reshape(-1)
+    x_true = x.gather(1, y.unsqueeze(1))
+    # relu, not clamp: its gradient is 0 at exactly 0, as in PyTorch's kernel (z > 0).
+    z = torch.relu(margin - x_true + x)
+    if p == 2:
+        z = z * z
+    if weight is not None:
+        z = z * weight.to(dtype)[y].unsqueeze(1)
+    is_true = torch.arange(num_classes, device=x.device) == y.unsqueeze(1)
+    loss = torch.where(is_true, 0.0, z).sum(dim=1) / num_classes
+    loss = loss.reshape(target.shape if input.dim() == 2 else batch_shape)
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+def multilabel_margin_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Multi-label hinge loss: every true label should score 1 above every other label.
+
+    The target is **not** multi-hot: each row lists the true class indices and ends at the first
+    -1 (``[3, 0, -1, 1]`` means {3, 0}; the trailing 1 is ignored). With :math:`Y_n` that set,
+
+    .. math::
+
+        l_n = \frac{1}{C} \sum_{j \in Y_n} \sum_{i \notin Y_n} \max(0, 1 - (x_{n, j} - x_{n, i})),
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``. A class listed twice counts
+    twice, as in PyTorch. This vectorised form holds an ``(N, C, C)`` tensor.
+
+    Args:
+        input: scores, shape ``(N, C)`` or ``(C,)``.
+        target: int64 class indices in ``[-1, C)``, the input's shape, each row ended by -1
+            unless it lists C classes.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or ``(N)`` (``()`` for unbatched input) if ``reduction='none'``.
+
+    Example:
+        >>> x = torch.tensor([[0.1, 0.2, 0.4, 0.8]])
+        >>> round(multilabel_margin_loss(x, torch.tensor([[3, 0, -1, 1]])).item(), 4)
+        0.85
+
+    See also:
+        ``torch.nn.functional.multilabel_margin_loss``; ``paddle.nn.functional.multi_label_margin_loss``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    check_floating(input, "input")
+    check_tensor(target, "target")
+    _check_margin_input(input, "multilabel_margin_loss")
+    if target.dtype != torch.int64:
+        raise TypeError(f"target must be an int64 tensor of class indices, got dtype {target.dtype}")
+    if target.shape != input.shape:
+        raise ValueError(
+            f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
+        )
+    num_classes = input.shape[-1]
+    if target.numel() and bool(((target < -1) | (target >= num_classes)).any()):
+        bad = target[(target < -1) | (target >= num_classes)][0].item()
+        raise ValueError(f"target contains {bad}, outside the valid range [-1, {num_classes - 1}]")
+    dtype = _compute_dtype(input.dtype)
+    x = input.to(dtype).reshape(-1, num_classes)
+    t = target.reshape(-1, num_classes)
+    listed = torch.cumprod((t >= 0).long(), dim=1).bool()  # positions before the first -1
+    safe = torch.where(listed, t, 0)
+    counts = torch.zeros_like(t).scatter_add_(1, safe, listed.long())
+    is_target = counts > 0  # (N, C): multi-hot view of the listed classes
+    x_listed = x.gather(1, safe)  # (N, K) scores of the listed classes
+    hinge = torch.relu(1 - x_listed.unsqueeze(2) + x.unsqueeze(1))  # (N, K, C)
+    keep = listed.unsqueeze(2) & ~is_target.unsqueeze(1)
+    loss = torch.where(keep, hinge, 0.0).sum(dim=(1, 2)) / num_classes
+    loss = loss.reshape(input.shape[:-1])
+    return _reduce(loss, reduction).to(input.dtype)

@@ -1,0 +1,665 @@
+r"""Regression losses, written from tensor primitives.
+
+The functions PyTorch also has (``mse_loss``, ``l1_loss``, ``huber_loss``, ``smooth_l1_loss``,
+``poisson_nll_loss``, ``gaussian_nll_loss``) keep ``torch.nn.functional``'s name, positional
+order, defaults, output shape, dtype, broadcasting and warnings, including the deprecated
+``size_average`` / ``reduce`` flags. The extras (``rmse_loss``, ``mean_bias_error``,
+``log_cosh_loss``, ``quantile_loss``) take two tensors of the same shape and keyword-only
+options.
+
+float16 and bfloat16 inputs are computed in float32 and the result is cast back.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+
+import torch
+
+from lossnotes._checks import check_same_shape, check_tensor
+from lossnotes._reduction import REDUCTIONS, check_reduction, legacy_get_string
+from lossnotes._reduction import reduce as _reduce
+
+__all__ = [
+    "gaussian_nll_loss",
+    "huber_loss",
+    "l1_loss",
+    "log_cosh_loss",
+    "mean_bias_error",
+    "mse_loss",
+    "poisson_nll_loss",
+    "quantile_loss",
+    "rmse_loss",
+    "smooth_l1_loss",
+]
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+# ----------------------------------------------------------------------------- shared helpers
+
+
+def _resolve_reduction(size_average, reduce_, reduction, allowed=REDUCTIONS) -> str:
+    """Map the deprecated flags (with PyTorch's warning) or validate ``reduction``.
+
+    Like PyTorch, ``'elementwise_mean'`` still works, with a deprecation warning.
+    """
+    if size_average is not None or reduce_ is not None:
+        return legacy_get_string(size_average, reduce_)
+    if reduction == "elementwise_mean":
+        warnings.warn(
+            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return "mean"
+    return check_reduction(reduction, allowed)
+
+
+def _compute_dtype(dtype: torch.dtype) -> torch.dtype:
+    """float16/bfloat16 are computed in float32; every other dtype in itself."""
+    return torch.float32 if dtype in _LOW_PRECISION else dtype
+
+
+def _floating_pair(input: torch.Tensor, target: torch.Tensor) -> torch.dtype:
+    """Check both are tensors and return the (floating) dtype they promote to."""
+    check_tensor(input, "input")
+    check_tensor(target, "target")
+    dtype = torch.result_type(input, target)
+    if not dtype.is_floating_point:
+        raise TypeError(
+            f"input and target must promote to a floating-point dtype, got {input.dtype} and {target.dtype}"
+        )
+    return dtype
+
+
+def _warn_size_mismatch(input: torch.Tensor, target: torch.Tensor) -> None:
+    """PyTorch's warning for the pointwise regression losses, which broadcast anyway."""
+    check_tensor(input, "input")
+    check_tensor(target, "target")
+    if target.size() != input.size():
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
+            "This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def _check_weight_like_input(weight: torch.Tensor | None, input: torch.Tensor) -> None:
+    if weight is None:
+        return
+    check_tensor(weight, "weight")
+    if weight.size() != input.size():
+        raise ValueError(
+            f"Weights and input must have the same size: got weight {tuple(weight.shape)} "
+            f"and input {tuple(input.shape)}"
+        )
+
+
+def _difference(input: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor, torch.dtype]:
+    """``input - target`` in the compute dtype, plus the dtype the result is returned in."""
+    out_dtype = _floating_pair(input, target)
+    dtype = _compute_dtype(out_dtype)
+    return input.to(dtype) - target.to(dtype), out_dtype
+
+
+# ----------------------------------------------------------------------------- L1, L2
+
+
+def mse_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""Mean squared error (L2 loss).
+
+    Squaring makes large residuals count quadratically: the minimiser of the mean is the
+    conditional mean, and one outlier can dominate. The loss is convex in the prediction.
+
+    .. math::
+
+        l_n = w_n (x_n - y_n)^2,
+
+    ``'mean'`` is :math:`\sum_n l_n / \sum_n w_n` (the plain mean when ``weight`` is None);
+    ``'sum'`` is :math:`\sum_n l_n`.
+
+    Args:
+        input: predictions, any shape.
+        target: targets; a different shape broadcasts with a ``UserWarning``, as in PyTorch.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        weight: optional per-element weight of exactly the input's shape.
+
+    Shape:
+        Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Example:
+        >>> round(mse_loss(torch.tensor([3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
+        2.6667
+
+    References:
+        Gauss, "Theoria motus corporum coelestium", 1809 (least squares).
+
+    See also:
+        ``torch.nn.functional.mse_loss``; ``paddle.nn.functional.mse_loss`` (no ``weight``).
+    """
+    _warn_size_mismatch(input, target)
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    _check_weight_like_input(weight, input)
+    diff, out_dtype = _difference(input, target)
+    w = None if weight is None else weight.to(diff.dtype)
+    return _reduce(diff * diff, reduction, w).to(out_dtype)
+
+
+def l1_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    weight: torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""Mean absolute error (L1 loss).
+
+    Every unit of residual costs the same, so outliers pull less than under
+    :func:`mse_loss`; the minimiser of the mean is the conditional median.
+
+    .. math::
+
+        l_n = w_n |x_n - y_n|,
+
+    ``'mean'`` is :math:`\sum_n l_n / \sum_n w_n` (the plain mean when ``weight`` is None);
+    ``'sum'`` is :math:`\sum_n l_n`.
+
+    Args:
+        input: predictions, any shape.
+        target: targets; a different shape broadcasts with a ``UserWarning``, as in PyTorch.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        weight: optional per-element weight of exactly the input's shape.
+
+    Shape:
+        Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Example:
+        >>> round(l1_loss(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 3.0, 6.0])).item(), 4)
+        1.3333
+
+    References:
+        Laplace, "Mémoire sur la probabilité des causes par les événements", 1774 (least
+        absolute deviations).
+
+    See also:
+        ``torch.nn.functional.l1_loss``; ``paddle.nn.functional.l1_loss`` (no ``weight``).
+    """
+    _warn_size_mismatch(input, target)
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    _check_weight_like_input(weight, input)
+    diff, out_dtype = _difference(input, target)
+    w = None if weight is None else weight.to(diff.dtype)
+    return _reduce(diff.abs(), reduction, w).to(out_dtype)
+
+
+# ----------------------------------------------------------------------------- robust losses
+
+
+def smooth_l1_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> torch.Tensor:
+    r"""Smooth L1 loss: quadratic below ``beta``, linear above, scaled so the slope is at most 1.
+
+    .. math::
+
+        l_n = \begin{cases} 0.5 (x_n - y_n)^2 / \beta & |x_n - y_n| < \beta \\
+              |x_n - y_n| - 0.5 \beta & \text{otherwise,} \end{cases}
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``. ``beta = 0`` is exactly
+    :func:`l1_loss`. Compared with :func:`huber_loss`, ``huber_loss(delta=d)`` equals
+    ``d * smooth_l1_loss(beta=d)``: the two agree only at 1.
+
+    Args:
+        input: predictions, any shape.
+        target: targets; a different shape broadcasts with a ``UserWarning``, as in PyTorch.
+        size_average: deprecated, use ``reduction``.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        beta: the threshold :math:`\beta \ge 0`. Default 1.0.
+
+    Shape:
+        Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Example:
+        >>> round(smooth_l1_loss(torch.tensor([0.5, 3.0]), torch.tensor([0.0, 0.0])).item(), 4)
+        1.3125
+
+    References:
+        Girshick, "Fast R-CNN", ICCV 2015.
+
+    See also:
+        ``torch.nn.functional.smooth_l1_loss``; ``paddle.nn.functional.smooth_l1_loss`` (its
+        ``delta`` is a Huber delta, not this ``beta``).
+    """
+    _warn_size_mismatch(input, target)
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got beta={beta}")
+    diff, out_dtype = _difference(input, target)
+    z = diff.abs()
+    if beta == 0:
+        return _reduce(z, reduction).to(out_dtype)
+    loss = torch.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+def huber_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    reduction: str = "mean",
+    delta: float = 1.0,
+    weight: torch.Tensor | None = None,
+) -> torch.Tensor:
+    r"""Huber loss: squared error near zero, absolute error (slope ``delta``) beyond ``delta``.
+
+    .. math::
+
+        l_n = w_n \begin{cases} 0.5 (x_n - y_n)^2 & |x_n - y_n| \le \delta \\
+              \delta (|x_n - y_n| - 0.5 \delta) & \text{otherwise.} \end{cases}
+
+    ``'mean'`` is :math:`\frac{1}{N} \sum_n l_n`: unlike :func:`mse_loss` and :func:`l1_loss`,
+    PyTorch's weighted Huber mean divides by the number of elements, not by the weights, and so
+    does this one. ``'sum'`` is :math:`\sum_n l_n`.
+
+    Args:
+        input: predictions, any shape.
+        target: targets; a different shape broadcasts with a ``UserWarning``, as in PyTorch.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        delta: the threshold :math:`\delta > 0`. Default 1.0.
+        weight: optional per-element weight of exactly the input's shape.
+
+    Shape:
+        Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Example:
+        >>> x, y = torch.tensor([4.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])
+        >>> round(huber_loss(x, y, delta=2.0).item(), 4)
+        2.0
+
+    References:
+        Huber, "Robust Estimation of a Location Parameter", Annals of Mathematical Statistics, 1964.
+
+    See also:
+        ``torch.nn.functional.huber_loss``; ``paddle.nn.functional.smooth_l1_loss`` (with
+        ``is_huber=True``).
+    """
+    _warn_size_mismatch(input, target)
+    reduction = check_reduction(reduction)
+    if delta <= 0:
+        raise ValueError(f"huber_loss does not support non-positive values for delta, got delta={delta}")
+    _check_weight_like_input(weight, input)
+    diff, out_dtype = _difference(input, target)
+    z = diff.abs()
+    loss = torch.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
+    if weight is not None:
+        loss = loss * weight.to(loss.dtype)
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+# ----------------------------------------------------------------------------- likelihoods
+
+
+def poisson_nll_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    log_input: bool = True,
+    full: bool = False,
+    size_average: bool | None = None,
+    eps: float = 1e-8,
+    reduce: bool | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Negative log-likelihood of a Poisson target with predicted rate :math:`\lambda`.
+
+    By default ``input`` is the log-rate, which keeps :math:`\lambda = e^x` positive. The
+    :math:`\log(y!)` term does not depend on the prediction; ``full=True`` adds its Stirling
+    approximation, but only where :math:`y > 1` (for 0 and 1 it is 0).
+
+    .. math::
+
+        l_n = \begin{cases} e^{x_n} - y_n x_n & \text{log\_input} \\
+              x_n - y_n \log(x_n + \text{eps}) & \text{otherwise,} \end{cases}
+        \quad + \ [y_n > 1] \left( y_n \log y_n - y_n + \tfrac12 \log(2 \pi y_n) \right)
+        \text{ if full,}
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``. ``input`` and ``target``
+    broadcast silently, as in PyTorch.
+
+    Args:
+        input: log-rates (``log_input=True``) or rates, any shape.
+        target: counts :math:`y \ge 0`.
+        log_input: whether ``input`` is :math:`\log \lambda`. Default True.
+        full: add the Stirling term. Default False.
+        size_average: deprecated, use ``reduction``.
+        eps: added to the rate before its log when ``log_input=False``. Default 1e-8.
+        reduce: deprecated, use ``reduction``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Example:
+        >>> round(poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0])).item(), 4)
+        0.8591
+
+    References:
+        Nelder, Wedderburn, "Generalized Linear Models", JRSS-A, 1972.
+
+    See also:
+        ``torch.nn.functional.poisson_nll_loss``; paddle has ``paddle.nn.functional.poisson_nll_loss``
+        with ``epsilon`` for ``eps``.
+    """
+    reduction = _resolve_reduction(size_average, reduce, reduction)
+    out_dtype = _floating_pair(input, target)
+    dtype = _compute_dtype(out_dtype)
+    x, y = input.to(dtype), target.to(dtype)
+    loss = torch.exp(x) - y * x if log_input else x - y * torch.log(x + eps)
+    if full:
+        big = y > 1
+        safe_y = torch.where(big, y, 1.0)
+        stirling = safe_y * torch.log(safe_y) - safe_y + 0.5 * torch.log(2 * math.pi * safe_y)
+        loss = loss + torch.where(big, stirling, 0.0)
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+def gaussian_nll_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    var: torch.Tensor | float,
+    full: bool = False,
+    eps: float = 1e-6,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Negative log-likelihood of a Gaussian target with predicted mean and variance.
+
+    The network predicts a mean ``input`` and a variance ``var``; a large variance discounts the
+    squared error but pays :math:`\tfrac12 \log \sigma^2`. ``var`` is a variance, not a standard
+    deviation. For stability it is clamped at ``eps``; as in PyTorch the clamp is invisible to
+    autograd (the gradient is that of the unclamped formula, taken at the clamped value).
+
+    .. math::
+
+        l_n = \tfrac12 \left( \log \max(\sigma^2_n, \text{eps})
+              + \frac{(x_n - y_n)^2}{\max(\sigma^2_n, \text{eps})} \right)
+              \ (+ \tfrac12 \log 2\pi \text{ if full}),
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+
+    Args:
+        input: predicted means, shape ``(N, *)`` or ``(*)``.
+        target: targets, the input's shape (or one that broadcasts to it, silently, as in PyTorch).
+        var: variances :math:`\ge 0`: a float, a tensor of the input's shape, the input's shape
+            without its last dimension, or the input's shape with exactly one dimension of size 1
+            (one variance shared along it).
+        full: add the constant :math:`\tfrac12 \log 2\pi`. Default False.
+        eps: the lower clamp of ``var``. Default 1e-6.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Example:
+        >>> x, y = torch.tensor([0.0, 1.0]), torch.tensor([1.0, 1.0])
+        >>> round(gaussian_nll_loss(x, y, torch.tensor([1.0, 2.0])).item(), 4)
+        0.4233
+
+    References:
+        Nix, Weigend, "Estimating the mean and variance of the target probability distribution",
+        ICNN 1994.
+
+    See also:
+        ``torch.nn.functional.gaussian_nll_loss``; ``paddle.nn.functional.gaussian_nll_loss``
+        (``variance`` and ``epsilon``).
+    """
+    out_dtype = _floating_pair(input, target)
+    if isinstance(var, int | float) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError(f"var has negative entry/entries: got var={var}")
+        var = torch.full_like(input, float(var))
+    else:
+        check_tensor(var, "var")
+        if var.numel() and bool((var < 0).any()):
+            raise ValueError("var has negative entry/entries")
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size():
+            var = var.unsqueeze(-1)
+        elif not (
+            input.dim() == var.dim()
+            and sum(v for i, v in zip(input.size(), var.size(), strict=True) if i != v) == 1
+        ):
+            raise ValueError(
+                f"var is of incorrect size: got {tuple(var.shape)} for input of shape {tuple(input.shape)}; "
+                "expected the input's shape, the input's shape without its last dimension, or the "
+                "input's shape with one dimension of size 1"
+            )
+    reduction = check_reduction(reduction)
+    dtype = _compute_dtype(out_dtype)
+    x, y, v = input.to(dtype), target.to(dtype), var.to(dtype)
+    # Clamp the value but let the gradient through unchanged, as PyTorch's in-place no_grad clamp does.
+    v = v + (v.clamp(min=eps) - v).detach()
+    loss = 0.5 * (torch.log(v) + (x - y) ** 2 / v)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+# ----------------------------------------------------------------------------- extras (no torch twin)
+
+
+def _same_shape_difference(input, target) -> tuple[torch.Tensor, torch.dtype]:
+    check_tensor(input, "input")
+    check_tensor(target, "target")
+    check_same_shape(input, target, "input", "target")
+    return _difference(input, target)
+
+
+def rmse_loss(
+    input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean", eps: float = 0.0
+) -> torch.Tensor:
+    r"""Root mean squared error: the square root of :func:`mse_loss`, in the target's units.
+
+    The square root makes the number readable (same units as :math:`y`) but does not change the
+    minimiser. Its gradient, :math:`(x - y) / (N \cdot \text{RMSE})`, is undefined at a perfect
+    fit; ``eps > 0`` moves the root away from zero so the gradient stays finite there.
+
+    .. math::
+
+        \text{RMSE} = \sqrt{\frac{1}{N} \sum_n (x_n - y_n)^2 + \text{eps}}.
+
+    Only ``reduction='mean'`` is defined: the root of a sum, or of single elements (which would
+    be :math:`|x_n - y_n|`, i.e. :func:`l1_loss`), is not an RMSE, so ``'none'`` and ``'sum'``
+    raise a ``ValueError``.
+
+    Args:
+        input: predictions, any shape.
+        target: targets, the input's shape.
+        reduction: must be ``'mean'`` (the default).
+        eps: a non-negative number added under the root. Default 0.
+
+    Shape:
+        Output: scalar (``nan`` for empty input).
+
+    Example:
+        >>> round(rmse_loss(torch.tensor([3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
+        1.633
+
+    See also:
+        ``torch.nn.functional.mse_loss`` (no RMSE in torch or paddle).
+    """
+    check_reduction(reduction, ("mean",))
+    if not eps >= 0:
+        raise ValueError(f"eps must be non-negative, got {eps}")
+    diff, out_dtype = _same_shape_difference(input, target)
+    return torch.sqrt(_reduce(diff * diff, "mean") + eps).to(out_dtype)
+
+
+def mean_bias_error(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""Mean bias error: the signed mean of ``input - target``.
+
+    A diagnostic, not a training loss by itself: positive and negative errors cancel (a model
+    that is off by +10 and -10 scores 0), and it is unbounded below, so minimising it drives the
+    predictions to minus infinity. It tells whether a model over- (positive) or under-
+    (negative) predicts on average.
+
+    .. math::
+
+        l_n = x_n - y_n,
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+
+    Args:
+        input: predictions, any shape.
+        target: targets, the input's shape.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Example:
+        >>> round(mean_bias_error(torch.tensor([3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
+        0.0
+
+    See also:
+        :func:`l1_loss`, which takes the absolute value first.
+    """
+    check_reduction(reduction)
+    diff, out_dtype = _same_shape_difference(input, target)
+    return _reduce(diff, reduction).to(out_dtype)
+
+
+def log_cosh_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str = "mean") -> torch.Tensor:
+    r"""Log-cosh loss: about :math:`d^2/2` for small residuals and :math:`|d| - \log 2` for large.
+
+    Like Huber's loss it is quadratic near zero and linear in the tails, but it is smooth
+    everywhere (its gradient is :math:`\tanh d`). :math:`\cosh d` overflows float32 beyond
+    :math:`|d| \approx 89`, so it is computed as
+    :math:`|d| + \operatorname{softplus}(-2|d|) - \log 2`, which is exact and finite everywhere.
+
+    .. math::
+
+        l_n = \log \cosh (x_n - y_n),
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+
+    Args:
+        input: predictions, any shape.
+        target: targets, the input's shape.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Example:
+        >>> round(log_cosh_loss(torch.tensor([4.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
+        1.2114
+
+    References:
+        Saleh, Saleh, "Statistical Properties of the log-cosh Loss Function Used in Machine
+        Learning", arXiv:2208.04564, 2022.
+
+    See also:
+        ``keras.losses.log_cosh``, ``optax.losses.log_cosh`` (neither torch nor paddle has it).
+    """
+    check_reduction(reduction)
+    diff, out_dtype = _same_shape_difference(input, target)
+    a = diff.abs()
+    # log cosh d = log((e^d + e^-d) / 2) = |d| + log(1 + e^{-2|d|}) - log 2
+    loss = a + torch.nn.functional.softplus(-2 * a) - math.log(2.0)
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+def quantile_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    quantile: float | Sequence[float] | torch.Tensor = 0.5,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Quantile (pinball) loss: its minimiser is the :math:`\gamma`-quantile of the target.
+
+    Under-prediction costs :math:`\gamma` per unit and over-prediction :math:`1 - \gamma`, so
+    :math:`\gamma = 0.9` pushes the prediction up until only 10% of targets lie above it. At
+    :math:`\gamma = 0.5` it is half the absolute error.
+
+    .. math::
+
+        l_n = \max(\gamma d_n, (\gamma - 1) d_n), \qquad d_n = y_n - x_n,
+
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+
+    Args:
+        input: predictions. With a scalar ``quantile``, any shape. With ``Q`` quantiles, shape
+            ``(*, Q)``: one prediction per quantile in the last dimension.
+        target: targets, the input's shape for a scalar ``quantile``, else ``(*)`` (the input's
+            shape without its last dimension; each target is compared with all Q predictions).
+        quantile: :math:`\gamma \in (0, 1)`, or a sequence / 1-D tensor of ``Q`` such values.
+            Default 0.5.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``; ``'mean'`` averages
+            over all elements, the quantile dimension included.
+
+    Shape:
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Example:
+        >>> x, y = torch.tensor([4.0, 2.0, 1.0, 3.0]), torch.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> round(quantile_loss(x, y, quantile=0.5).item(), 4)
+        0.75
+
+    References:
+        Koenker, Bassett, "Regression Quantiles", Econometrica, 1978.
+
+    See also:
+        ``sklearn.metrics.mean_pinball_loss`` (``alpha``); neither torch nor paddle has it.
+    """
+    check_reduction(reduction)
+    check_tensor(input, "input")
+    check_tensor(target, "target")
+    if isinstance(quantile, bool):
+        raise TypeError("quantile must be a number, a sequence of numbers or a 1-D tensor, got bool")
+    if isinstance(quantile, int | float):
+        gammas = None
+        if not 0 < quantile < 1:
+            raise ValueError(f"quantile must lie strictly between 0 and 1, got {quantile}")
+        check_same_shape(input, target, "input", "target")
+    else:
+        gammas = torch.as_tensor(quantile, dtype=torch.float64)
+        if gammas.dim() != 1 or gammas.numel() == 0:
+            raise ValueError(
+                f"a tensor or sequence of quantiles must be 1-D and non-empty, got shape {tuple(gammas.shape)}"
+            )
+        if not bool(((gammas > 0) & (gammas < 1)).all()):
+            raise ValueError(f"every quantile must lie strictly between 0 and 1, got {gammas.tolist()}")
+        if input.dim() == 0 or input.shape[-1] != gammas.numel() or input.shape[:-1] != target.shape:
+            raise ValueError(
+                f"with {gammas.numel()} quantiles, input must have shape (*, {gammas.numel()}) and target "
+                f"shape (*), got input {tuple(input.shape)} and target {tuple(target.shape)}"
+            )
+        target = target.unsqueeze(-1)
+    out_dtype = _floating_pair(input, target)
+    dtype = _compute_dtype(out_dtype)
+    d = target.to(dtype) - input.to(dtype)
+    g = quantile if gammas is None else gammas.to(device=d.device, dtype=dtype)
+    loss = torch.where(d >= 0, g * d, (g - 1) * d)
+    return _reduce(loss, reduction).to(out_dtype)
