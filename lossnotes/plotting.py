@@ -17,6 +17,7 @@ __all__ = [
     "FIGSIZE",
     "color_for",
     "compare_bars",
+    "fill_band",
     "gradient_curves",
     "grouped_bars",
     "history_plot",
@@ -25,6 +26,7 @@ __all__ = [
     "loss_curves",
     "mark_point",
     "new_figure",
+    "reference_lines",
     "scatter_fit",
     "style",
 ]
@@ -252,4 +254,24 @@ def mark_point(ax, x: float, y: float, text: str, *, color: str = "#000000",
     """Mark the point ``(x, y)`` on ``ax`` with a dot and a short annotation ``text``."""
     ax.plot([x], [y], marker="o", markersize=7, color=color, linestyle="none", zorder=3)
     ax.annotate(text, xy=(x, y), xytext=offset, textcoords="offset points", color=color)
+    return ax
+
+
+def reference_lines(ax, values: Mapping[str, float], *, colors: Mapping[str, str] | None = None,
+                    linestyle: str = "--"):
+    """Draw labelled horizontal reference lines ``{label: y}`` on ``ax`` and refresh its legend."""
+    for i, (label, y) in enumerate(values.items()):
+        color = (colors or {}).get(label, color_for(label, i))
+        ax.axhline(float(y), color=color, linestyle=linestyle, linewidth=1.2, label=label)
+    ax.legend(frameon=False)
+    return ax
+
+
+def fill_band(ax, x, low, high, *, label: str, color: str, alpha: float = 0.2):
+    """Shade the band between ``low`` and ``high`` over the sorted ``x`` and refresh the legend."""
+    xs = _np(x).ravel()
+    order = np.argsort(xs)
+    ax.fill_between(xs[order], _np(low).ravel()[order], _np(high).ravel()[order], color=color,
+                    alpha=alpha, label=label, linewidth=0)
+    ax.legend(frameon=False)
     return ax
