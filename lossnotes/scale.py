@@ -1,0 +1,404 @@
+"""Cross entropy at scale: a linear layer fused with cross entropy, chunked over the batch so the
+``(N, C)`` logits are never held in memory whole."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.autograd.function import once_differentiable
+
+from lossnotes._checks import InputError, check_class_indices, check_floating, check_tensor
+from lossnotes._reduction import check_reduction
+
+__all__ = ["auto_chunk_rows", "linear_cross_entropy"]
+
+# Memory budget for one chunk's (rows, C) logits buffer in the accumulation dtype. A chunk holds
+# a few buffers of this size at once (logits, target weights, softmax / gradient), so the
+# working set is a small multiple of it. On a CPU a moderate budget keeps the buffers near the
+# caches and the per-chunk matmuls are still large; on an accelerator fewer, larger chunks keep
+# the matmuls efficient and the kernel-launch overhead small.
+CHUNK_BYTES = {"cpu": 16 * 2**20}
+CHUNK_BYTES_ACCELERATOR = 256 * 2**20
+
+_LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def auto_chunk_rows(n_rows: int, n_cols: int, dtype: torch.dtype, device: torch.device) -> int:
+    """Rows per chunk so that one ``(rows, n_cols)`` buffer fits the device's chunk budget.
+
+    ``rows = budget // (n_cols * bytes per element)``, clamped to ``[1, n_rows]``; the budget is
+    :data:`CHUNK_BYTES` for the CPU and :data:`CHUNK_BYTES_ACCELERATOR` otherwise, and float16 /
+    bfloat16 count as float32 because the softmax is computed in float32.
+    """
+    acc = torch.float32 if dtype in _LOW_PRECISION else dtype
+    element = torch.empty((), dtype=acc).element_size()
+    budget = CHUNK_BYTES.get(torch.device(device).type, CHUNK_BYTES_ACCELERATOR)
+    return max(1, min(max(n_rows, 1), budget // max(n_cols * element, 1)))
+
+
+def _options_chunk_rows(options, n_rows: int, in_features: int, n_cols: int, dtype, device) -> int:
+    """Honour a ``torch.nn.LinearCrossEntropyOptions``: an explicit ``batch_chunk_size``, the
+    ``'aspect_ratio[:k]'`` heuristic, or (for ``'auto'``) this module's memory budget."""
+    size = getattr(options, "batch_chunk_size", None)
+    method = getattr(options, "chunking_method", "auto")
+    if method == "auto" and size is not None:
+        method = None
+    if method == "auto":
+        return auto_chunk_rows(n_rows, n_cols, dtype, device)
+    if method is None:
+        return max(1, min(size if size is not None else n_rows, n_rows))
+    _, _, factor = str(method).partition(":")
+    factor = int(factor) if factor else 1
+    # torch's aspect-ratio rule: a chunk's logits about as large as the input, rounded up to
+    # a power of two, divided by the factor
+    target = -(-n_rows // -(-n_cols // in_features))
+    rows = min((1 << (target - 1).bit_length()) // factor, n_rows)
+    if size is not None and size != rows:
+        raise ValueError(
+            f"batch_chunk_size (={size}) and chunking_method ('{method}') give different chunk sizes "
+            f"({size} vs {rows}); pass only one."
+        )
+    return max(1, rows)
+
+
+def _index_terms(target, class_weight, smoothing, ignore_index, n_classes, dtype):
+    """For class-index targets: the kept mask, the safe (in-range) indices, the weight
+    ``(1 - eps) w_y`` of the target's one-hot, and ``sum_c a_c``.
+
+    The coefficients of ``loss = -sum_c a_c log softmax(z)_c`` are
+    ``a = m (1 - eps) w_y onehot(y) + m (eps / C) w`` with ``m = [y != ignore_index]``.
+    """
+    keep = target != ignore_index
+    safe = torch.where(keep, target, torch.zeros_like(target))
+    keep_f = keep.to(dtype)
+    w_y = keep_f if class_weight is None else class_weight.to(dtype)[safe] * keep_f
+    total = w_y * (1 - smoothing)
+    if smoothing > 0:
+        w_sum = n_classes if class_weight is None else class_weight.to(dtype).sum()
+        total = total + (smoothing / n_classes) * keep_f * w_sum
+    return keep_f, safe, w_y * (1 - smoothing), total
+
+
+def _prob_coefficients(target, class_weight, smoothing, n_classes, dtype):
+    """For probability targets: ``a = w ((1 - eps) q + eps / C)``, shape (rows, C, P)."""
+    a = target.to(dtype)
+    if smoothing > 0:
+        a = a * (1 - smoothing) + smoothing / n_classes
+    if class_weight is not None:
+        a = a * class_weight.to(dtype)[None, :, None]
+    return a
+
+
+def _chunk_logits(x, weight, bias, n_classes, acc_dtype):
+    """``x @ weight.T + bias`` for one chunk, as (rows, C, P) in the accumulation dtype."""
+    z = x @ weight.T
+    if bias is not None:
+        z += bias
+    return z.to(acc_dtype).view(x.shape[0], n_classes, -1)
+
+
+def _chunk_loss(z, target, prob_target, class_weight, smoothing, ignore_index, n_classes):
+    """Per-(row, position) loss of one chunk and its logsumexp, both (rows, P)."""
+    lse = torch.logsumexp(z, dim=1)
+    if prob_target:
+        a = _prob_coefficients(target, class_weight, smoothing, n_classes, z.dtype)
+        # -sum_c a_c (z_c - lse) = (sum_c a_c) lse - sum_c a_c z_c
+        return a.sum(1) * lse - (a * z).sum(1), lse
+    keep, safe, hot, total = _index_terms(target, class_weight, smoothing, ignore_index, n_classes, z.dtype)
+    a_dot_z = hot * z.gather(1, safe[:, None, :]).squeeze(1)
+    if smoothing > 0:
+        w = torch.ones(n_classes, dtype=z.dtype, device=z.device) if class_weight is None else class_weight
+        a_dot_z = a_dot_z + (smoothing / n_classes) * keep * torch.einsum("ncp,c->np", z, w.to(z.dtype))
+    return total * lse - a_dot_z, lse
+
+
+def _chunk_grad_logits(z, lse, gc, target, prob_target, class_weight, smoothing, ignore_index, n_classes):
+    """``dL/dz = (sum_c a_c) softmax(z) - a``, times the incoming gradient, built in place in ``z``."""
+    p = z.sub_(lse[:, None, :]).exp_()  # softmax, overwriting the logits
+    if prob_target:
+        a = _prob_coefficients(target, class_weight, smoothing, n_classes, z.dtype)
+        return p.mul_(a.sum(1, keepdim=True)).sub_(a).mul_(gc)
+    keep, safe, hot, total = _index_terms(target, class_weight, smoothing, ignore_index, n_classes, z.dtype)
+    gc = torch.as_tensor(gc, dtype=z.dtype, device=z.device)
+    p.mul_((total * gc)[:, None, :])
+    p.scatter_add_(1, safe[:, None, :], -(hot * gc)[:, None, :])
+    if smoothing > 0:
+        w = torch.ones(n_classes, dtype=z.dtype, device=z.device) if class_weight is None else class_weight
+        p.sub_((smoothing / n_classes) * (keep * gc)[:, None, :] * w.to(z.dtype)[None, :, None])
+    return p
+
+
+class _ChunkedLinearCrossEntropy(torch.autograd.Function):
+    """Forward: per chunk, logsumexp and the loss. Backward: per chunk, recompute the logits,
+    form ``dL/dz = (sum_c a_c) softmax(z) - a`` in place, and accumulate the input, weight and
+    bias gradients. Only the (N, P) logsumexps are saved between the passes."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index,
+                reduction, n_classes, rows):
+        acc = torch.float32 if x.dtype in _LOW_PRECISION else x.dtype
+        n = x.shape[0]
+        n_pos = weight.shape[0] // n_classes
+        losses = torch.empty((n, n_pos), dtype=acc, device=x.device)
+        lses = torch.empty((n, n_pos), dtype=acc, device=x.device)
+        for start in range(0, n, rows):
+            stop = min(start + rows, n)
+            z = _chunk_logits(x[start:stop], weight, bias, n_classes, acc)
+            losses[start:stop], lses[start:stop] = _chunk_loss(
+                z, target[start:stop], prob_target, class_weight, smoothing, ignore_index, n_classes
+            )
+            del z
+        if reduction == "none":
+            out = losses
+        elif reduction == "sum":
+            out = losses.sum()
+        else:
+            out = losses.sum() / _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
+        ctx.save_for_backward(x, weight, bias, target, class_weight, lses)
+        ctx.settings = (prob_target, smoothing, ignore_index, reduction, n_classes, rows)
+        return out.to(x.dtype)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_out):
+        x, weight, bias, target, class_weight, lses = ctx.saved_tensors
+        prob_target, smoothing, ignore_index, reduction, n_classes, rows = ctx.settings
+        acc = lses.dtype
+        need_x, need_w, need_b, need_t = ctx.needs_input_grad[:4]
+        g = grad_out.to(acc)
+        if reduction == "mean":
+            g = g / _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
+        grad_x = torch.empty_like(x) if need_x else None
+        grad_w = torch.zeros(weight.shape, dtype=acc, device=weight.device) if need_w else None
+        grad_b = torch.zeros(bias.shape, dtype=acc, device=bias.device) if need_b else None
+        grad_t = torch.empty(target.shape, dtype=acc, device=target.device) if need_t else None
+        for start in range(0, x.shape[0], rows):
+            stop = min(start + rows, x.shape[0])
+            xc, tc = x[start:stop], target[start:stop]
+            z = _chunk_logits(xc, weight, bias, n_classes, acc)
+            gc = g if reduction != "none" else g[start:stop]
+            if need_t:
+                # d/dq_c of -sum_c w_c (1 - eps) q_c log p_c
+                scale = (1 - smoothing) * (gc if reduction != "none" else gc[:, None, :])
+                if class_weight is not None:
+                    scale = scale * class_weight.to(acc)[None, :, None]
+                grad_t[start:stop] = -scale * (z - lses[start:stop, None, :])
+            dz = _chunk_grad_logits(
+                z, lses[start:stop], gc if reduction != "none" or not prob_target else gc[:, None, :],
+                tc, prob_target, class_weight, smoothing, ignore_index, n_classes,
+            ).reshape(stop - start, -1)
+            if acc != x.dtype:
+                dz = dz.to(x.dtype)
+            if need_x:
+                grad_x[start:stop] = dz @ weight
+            if need_w:
+                if acc == x.dtype:
+                    grad_w.addmm_(dz.T, xc)
+                else:
+                    grad_w += (dz.T @ xc).to(acc)
+            if need_b:
+                grad_b += dz.sum(0).to(acc)
+            del z, dz
+        grad_w = grad_w.to(weight.dtype) if need_w else None
+        grad_b = grad_b.to(bias.dtype) if need_b else None
+        grad_t = grad_t.to(target.dtype) if need_t else None
+        return grad_x, grad_w, grad_b, grad_t, None, None, None, None, None, None, None
+
+
+def _mean_denominator(target, prob_target, class_weight, ignore_index, dtype):
+    """Class indices: the total weight of the kept targets (their count without ``weight``).
+    Probabilities: the number of (row, position) pairs."""
+    if prob_target:
+        return torch.tensor(target.shape[0] * target.shape[2], dtype=dtype, device=target.device)
+    keep = target != ignore_index
+    if class_weight is None:
+        return keep.sum().to(dtype)
+    safe = torch.where(keep, target, torch.zeros_like(target))
+    return (class_weight.to(dtype)[safe] * keep).sum()
+
+
+def linear_cross_entropy(
+    input: torch.Tensor,
+    linear_weight: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    linear_bias: torch.Tensor | None = None,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+    ignore_index: int | None = None,
+    label_smoothing: float = 0.0,
+    options=None,
+) -> torch.Tensor:
+    r"""Cross entropy of a linear layer's output, computed chunk by chunk so that the
+    ``(N, C)`` logits never exist in memory whole.
+
+    For a language model's output head, ``C`` is the vocabulary (tens of thousands of classes),
+    and the logits, their softmax and their gradient are each ``N x C``: the largest tensors of
+    the whole step. Cross entropy only needs, per row, the log-sum-exp of the logits and the
+    target's logit, and its gradient only needs the softmax of one row at a time. So the batch
+    is cut into chunks; the forward pass keeps one logsumexp per row, and the backward pass
+    recomputes each chunk's logits to form ``softmax - target`` and accumulates the gradients of
+    ``input``, ``linear_weight`` and ``linear_bias``. The extra cost is a second matmul.
+
+    With :math:`z_n = W x_n + b` and target coefficients :math:`a_{n,c}`,
+
+    .. math::
+        l_n = -\sum_{c=1}^{C} a_{n,c} \log \operatorname{softmax}(z_n)_c
+            = \Bigl(\sum_c a_{n,c}\Bigr) \operatorname{logsumexp}(z_n) - \sum_c a_{n,c} z_{n,c},
+        \qquad
+        \frac{\partial l_n}{\partial z_{n,c}}
+            = \Bigl(\sum_{c'} a_{n,c'}\Bigr)\operatorname{softmax}(z_n)_c - a_{n,c},
+
+    where for a class index :math:`y_n` (not ignored),
+    :math:`a_{n,c} = (1-\varepsilon) w_{y_n} [c = y_n] + \frac{\varepsilon}{C} w_c`, and for
+    class probabilities :math:`q_n`, :math:`a_{n,c} = w_c((1-\varepsilon) q_{n,c} + \varepsilon/C)`
+    (:math:`w = 1` without ``weight``, :math:`\varepsilon` = ``label_smoothing``). ``'sum'``
+    adds the :math:`l_n`; ``'mean'`` divides by :math:`\sum_n w_{y_n}` over the kept targets
+    (class indices) or by the number of rows (probabilities), exactly as ``cross_entropy``.
+
+    The result equals ``F.cross_entropy(F.linear(input, linear_weight, linear_bias), target, ...)``
+    for every option, including K-dimensional heads (``linear_weight`` of shape
+    ``(C, d_1, ..., d_K, in_features)``).
+
+    Args:
+        input: shape ``(N, in_features)``, or ``(in_features)`` for one row.
+        linear_weight: shape ``(C, in_features)`` or ``(C, d_1, ..., d_K, in_features)``.
+        target: class indices of integer dtype, shape ``(N)`` / ``()`` / ``(N, d_1, ..., d_K)``,
+            or class probabilities of the logits' shape ``(N, C, d_1, ..., d_K)`` / ``(C)``.
+        linear_bias: shape ``(C)`` or ``(C, d_1, ..., d_K)``. Default ``None``.
+        weight: per-class rescaling weight, shape ``(C)``. Default ``None``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+        ignore_index: a class index whose rows contribute nothing (class-index targets only);
+            ``None`` means -100. Default ``None``.
+        label_smoothing: :math:`\varepsilon \in [0, 1]`. Default ``0.0``.
+        options: ``None`` (rows per chunk from :func:`auto_chunk_rows`) or a
+            ``torch.nn.LinearCrossEntropyOptions``, whose ``batch_chunk_size`` and
+            ``chunking_method='aspect_ratio[:k]'`` set the rows per chunk (``'auto'`` uses
+            :func:`auto_chunk_rows`). Its precision fields are not used: the softmax is always
+            accumulated in float32 or better. Default ``None``.
+
+    Shape:
+        Output: scalar unless ``reduction='none'``, then ``(N)``, ``(N, d_1, ..., d_K)`` or
+        ``()``, in the dtype of ``input``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for inputs of the wrong rank,
+            mismatched ``in_features``, a bias or weight of the wrong shape, mismatched dtypes,
+            or ``ignore_index`` with probability targets.
+        ValueError: for a class index outside ``[0, C)``, ``label_smoothing`` outside
+            ``[0, 1]``, or a bad ``reduction``.
+        TypeError: for a floating-point class-index target or an integer probability target.
+
+    Notes:
+        Gradients flow to ``input``, ``linear_weight``, ``linear_bias`` and probability targets,
+        not to ``weight``; they are first-order only. Unlike PyTorch's chunked path, every
+        option is chunked (nothing falls back to the full logits), and a second backward with
+        ``retain_graph=True`` is allowed, because the backward recomputes what it needs.
+
+    Example:
+        >>> import torch
+        >>> from lossnotes.scale import linear_cross_entropy
+        >>> x, w = torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+        >>> # logits (1, 0): -log(e / (e + 1))
+        >>> round(linear_cross_entropy(x, w, torch.tensor([0])).item(), 4)
+        0.3133
+
+    References:
+        Wijmans, Huval, Hertzberg, Koltun, Krähenbühl, "Cut Your Losses in Large-Vocabulary
+        Language Models", ICLR 2025. Hsu et al., "Liger Kernel: Efficient Triton Kernels for LLM
+        Training", arXiv:2410.10989, 2024.
+
+    See also:
+        ``torch.nn.functional.linear_cross_entropy`` (chunked only when ``options`` is given, and
+        then not for label smoothing, probability targets or K-dimensional heads). Paddle has
+        no fused op.
+    """
+    check_reduction(reduction)
+    check_floating(input, "input")
+    check_floating(linear_weight, "linear_weight")
+    check_tensor(target, "target")
+    if input.dim() not in (1, 2):
+        raise InputError(f"input must be (N, in_features) or (in_features), got shape {tuple(input.shape)}")
+    if linear_weight.dim() < 2:
+        raise InputError(
+            f"linear_weight must be (C, in_features) or (C, d_1, ..., d_K, in_features), "
+            f"got shape {tuple(linear_weight.shape)}"
+        )
+    in_features = input.shape[-1]
+    if linear_weight.shape[-1] != in_features:
+        raise InputError(
+            f"input and linear_weight must share their last dimension (in_features), "
+            f"got {in_features} and {linear_weight.shape[-1]}"
+        )
+    if linear_weight.dtype != input.dtype:
+        raise InputError(f"linear_weight dtype {linear_weight.dtype} must match input dtype {input.dtype}")
+    n_classes = linear_weight.shape[0]
+    out_features = tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None:
+        check_floating(linear_bias, "linear_bias")
+        if tuple(linear_bias.shape) != (n_classes, *out_features):
+            raise InputError(
+                f"linear_bias must have shape {(n_classes, *out_features)}, got {tuple(linear_bias.shape)}"
+            )
+        if linear_bias.dtype != input.dtype:
+            raise InputError(f"linear_bias dtype {linear_bias.dtype} must match input dtype {input.dtype}")
+    if out_features and input.dim() == 1:
+        raise InputError(
+            f"a K-dimensional head (linear_weight {tuple(linear_weight.shape)}) needs batched input "
+            f"(N, {in_features}), got shape {tuple(input.shape)}"
+        )
+    if weight is not None:
+        check_floating(weight, "weight")
+        if tuple(weight.shape) != (n_classes,):
+            raise InputError(
+                f"weight must have shape ({n_classes},), one entry per class, got {tuple(weight.shape)}"
+            )
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+
+    batch_shape = tuple(input.shape[:-1])
+    logits_shape = (*batch_shape, n_classes, *out_features)
+    prob_target = tuple(target.shape) == logits_shape
+    if prob_target:
+        if ignore_index is not None:
+            raise InputError("ignore_index cannot be specified when target contains probabilities")
+        if not target.is_floating_point():
+            raise TypeError(f"a probability target must be floating point, got dtype {target.dtype}")
+    else:
+        if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
+            raise TypeError(
+                f"target must hold class indices (an integer dtype) or class probabilities of shape "
+                f"{logits_shape}; got dtype {target.dtype} and shape {tuple(target.shape)}"
+            )
+        if tuple(target.shape) != (*batch_shape, *out_features):
+            raise InputError(
+                f"target must have shape {(*batch_shape, *out_features)} (class indices) or "
+                f"{logits_shape} (probabilities), got {tuple(target.shape)}"
+            )
+    ignore = -100 if ignore_index is None else ignore_index
+    if not prob_target:
+        check_class_indices(target, n_classes, "target", ignore_index=ignore)
+
+    # Canonical layout: x (N, d), W (C*P, d), b (C*P), target (N, P) or (N, C, P).
+    x = input if input.dim() == 2 else input.unsqueeze(0)
+    n_rows = x.shape[0]
+    n_pos = math.prod(out_features)
+    w2 = linear_weight.reshape(n_classes * n_pos, in_features)
+    b1 = None if linear_bias is None else linear_bias.reshape(n_classes * n_pos)
+    if prob_target:
+        t = target.reshape(n_rows, n_classes, n_pos)
+    else:
+        t = target.reshape(n_rows, n_pos).to(torch.long)
+    cw = None if weight is None else weight.detach()
+    if options is None:
+        rows = auto_chunk_rows(n_rows, n_classes * n_pos, x.dtype, x.device)
+    else:
+        rows = _options_chunk_rows(options, n_rows, in_features, n_classes * n_pos, x.dtype, x.device)
+
+    out = _ChunkedLinearCrossEntropy.apply(
+        x, w2, b1, t, cw, prob_target, float(label_smoothing), ignore, reduction, n_classes, rows
+    )
+    if reduction == "none":
+        out = out.reshape(batch_shape + out_features)
+    return out
