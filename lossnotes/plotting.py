@@ -26,7 +26,6 @@ __all__ = [
     "loss_curves",
     "mark_point",
     "new_figure",
-    "reference_lines",
     "scatter_fit",
     "style",
 ]
@@ -254,16 +253,6 @@ def mark_point(ax, x: float, y: float, text: str, *, color: str = "#000000",
     """Mark the point ``(x, y)`` on ``ax`` with a dot and a short annotation ``text``."""
     ax.plot([x], [y], marker="o", markersize=7, color=color, linestyle="none", zorder=3)
     ax.annotate(text, xy=(x, y), xytext=offset, textcoords="offset points", color=color)
-    return ax
-
-
-def reference_lines(ax, values: Mapping[str, float], *, colors: Mapping[str, str] | None = None,
-                    linestyle: str = "--"):
-    """Draw labelled horizontal reference lines ``{label: y}`` on ``ax`` and refresh its legend."""
-    for i, (label, y) in enumerate(values.items()):
-        color = (colors or {}).get(label, color_for(label, i))
-        ax.axhline(float(y), color=color, linestyle=linestyle, linewidth=1.2, label=label)
-    ax.legend(frameon=False)
     return ax
 
 

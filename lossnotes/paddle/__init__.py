@@ -1,0 +1,41 @@
+"""Paddle twins of the lossnotes losses: same names, arguments and results, built from paddle ops.
+
+Importing this module imports paddle, quietly: paddle 3 warns at import time that it found no
+``ccache`` (a compiler cache for its C++ extensions, irrelevant here) and prints an absolute path
+with it; that one warning is filtered, so nothing reaches stderr. Importing :mod:`lossnotes`
+itself never imports paddle.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=r"No ccache found", category=UserWarning)
+    import paddle  # noqa: F401  (imported here, once, with the warning above filtered)
+
+from lossnotes.paddle.regression import (
+    gaussian_nll_loss,
+    huber_loss,
+    l1_loss,
+    log_cosh_loss,
+    mean_bias_error,
+    mse_loss,
+    poisson_nll_loss,
+    quantile_loss,
+    rmse_loss,
+    smooth_l1_loss,
+)
+
+__all__ = [
+    "gaussian_nll_loss",
+    "huber_loss",
+    "l1_loss",
+    "log_cosh_loss",
+    "mean_bias_error",
+    "mse_loss",
+    "poisson_nll_loss",
+    "quantile_loss",
+    "rmse_loss",
+    "smooth_l1_loss",
+]
