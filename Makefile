@@ -11,6 +11,8 @@ NBVAL  := --nbval book --nbval-current-env --nbval-sanitize-with tests/nbval_san
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export MPLBACKEND := Agg
+# Tests and notebooks use small tensors: one thread each is faster on a small machine.
+test test-unit test-notebooks test-site execute: export OMP_NUM_THREADS := 1
 
 .PHONY: help setup book test test-unit test-notebooks test-site execute serve lab bench lint chromium clean
 

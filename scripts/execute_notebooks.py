@@ -49,6 +49,9 @@ def execute(path: Path) -> None:
 def main(argv: list[str]) -> int:
     os.environ["LOSSNOTES_DEVICE"] = "cpu"
     os.environ["PYTHONHASHSEED"] = "0"
+    # Small tensors: one thread is faster than many fighting over two cores, and it takes
+    # thread-count-dependent summation orders out of the printed numbers.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for path in notebooks(argv):
         rel = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
