@@ -1,0 +1,204 @@
+r"""One record per loss: its names, family, element-wise formula and native counterparts.
+
+The catalogue is data, not code: the tests iterate over it and the book builds its tables
+from it. ``formula`` is the LaTeX of the element loss :math:`l_n` (before the reduction), in the
+book's symbols: :math:`x` input or logits, :math:`y` target, :math:`w` weights, :math:`C`
+classes, :math:`\delta` the Huber threshold, :math:`\beta` the Smooth L1 threshold.
+
+Example:
+    >>> from lossnotes.catalog import by_name
+    >>> by_name("mse_loss").chinese_name
+    '均方误差'
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["CATALOG", "FAMILIES", "LossRecord", "by_name", "resolve"]
+
+#: The families, in the book's order.
+FAMILIES = ("regression", "classification", "embedding", "sequence", "scale")
+
+
+@dataclass(frozen=True)
+class LossRecord:
+    """What the book and the tests need to know about one loss.
+
+    Attributes:
+        name: the function's name in :mod:`lossnotes.functional` (torch's name where torch has it).
+        chinese_name: the standard Chinese term (中文名).
+        family: one of :data:`FAMILIES`.
+        formula: LaTeX of the element loss :math:`l_n`, before the reduction.
+        torch_op: dotted name of PyTorch's native op, or ``None`` when PyTorch has none.
+        paddle_op: dotted name of PaddlePaddle's native op, or ``None`` when Paddle has none.
+        function: dotted name of the lossnotes function.
+        module: dotted name of the lossnotes ``nn.Module`` wrapper, or ``None``.
+        torch_module: dotted name of PyTorch's ``nn.Module``, or ``None``.
+        book_page: the book page (path without suffix) that teaches it, or ``None`` until written.
+        note: one line on where the native ops disagree with each other, or ``""``.
+    """
+
+    name: str
+    chinese_name: str
+    family: str
+    formula: str
+    torch_op: str | None
+    paddle_op: str | None
+    function: str
+    module: str | None = None
+    torch_module: str | None = None
+    book_page: str | None = None
+    note: str = ""
+
+    def resolve(self) -> Callable:
+        """Return the lossnotes function this record names."""
+        return resolve(self.function)
+
+
+def resolve(dotted: str):
+    """Import and return the object a dotted name such as ``'torch.nn.functional.mse_loss'`` names."""
+    module_name, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def _rec(name, chinese_name, family, formula, torch_op, paddle_op, module=None, torch_module=None,
+         note=""):
+    return LossRecord(
+        name=name,
+        chinese_name=chinese_name,
+        family=family,
+        formula=formula,
+        torch_op=None if torch_op is None else f"torch.nn.functional.{torch_op}",
+        paddle_op=None if paddle_op is None else f"paddle.nn.functional.{paddle_op}",
+        function=f"lossnotes.functional.{name}",
+        module=None if module is None else f"lossnotes.nn.{module}",
+        torch_module=None if torch_module is None else f"torch.nn.{torch_module}",
+        note=note,
+    )
+
+
+CATALOG: tuple[LossRecord, ...] = (
+    # -- regression ---------------------------------------------------------------------------
+    _rec("l1_loss", "平均绝对误差", "regression", r"l_n = \lvert x_n - y_n \rvert",
+         "l1_loss", "l1_loss", "L1Loss", "L1Loss"),
+    _rec("mse_loss", "均方误差", "regression", r"l_n = (x_n - y_n)^2",
+         "mse_loss", "mse_loss", "MSELoss", "MSELoss"),
+    _rec("rmse_loss", "均方根误差", "regression",
+         r"\ell = \sqrt{\frac{1}{N} \sum_{n=1}^{N} (x_n - y_n)^2}",
+         None, None, "RMSELoss",
+         note="not element-wise: the square root is taken after the mean"),
+    _rec("mean_bias_error", "平均偏差误差", "regression", r"l_n = x_n - y_n",
+         None, None,
+         note="signed: over- and under-estimates cancel, so it measures bias, not error size"),
+    _rec("huber_loss", "Huber 损失", "regression",
+         r"l_n = \begin{cases} \tfrac12 (x_n - y_n)^2 & \lvert x_n - y_n \rvert \le \delta \\ "
+         r"\delta \left(\lvert x_n - y_n \rvert - \tfrac12 \delta\right) & \text{otherwise} \end{cases}",
+         "huber_loss", "smooth_l1_loss", "HuberLoss", "HuberLoss",
+         note="paddle's smooth_l1_loss(delta=d) with its default is_huber=True is torch's huber_loss(delta=d)"),
+    _rec("smooth_l1_loss", "平滑 L1 损失", "regression",
+         r"l_n = \begin{cases} \tfrac{1}{2\beta} (x_n - y_n)^2 & \lvert x_n - y_n \rvert < \beta \\ "
+         r"\lvert x_n - y_n \rvert - \tfrac12 \beta & \text{otherwise} \end{cases}",
+         "smooth_l1_loss", "smooth_l1_loss", "SmoothL1Loss", "SmoothL1Loss",
+         note="torch's beta is paddle's delta with is_huber=False; "
+              "huber_loss(delta) = delta * smooth_l1_loss(beta=delta)"),
+    _rec("log_cosh_loss", "Log-Cosh 损失", "regression", r"l_n = \log \cosh (x_n - y_n)",
+         None, None, "LogCoshLoss"),
+    _rec("quantile_loss", "分位数损失", "regression",
+         r"l_n = \max\bigl(q (y_n - x_n),\ (q - 1)(y_n - x_n)\bigr)",
+         None, None, "QuantileLoss",
+         note="also called the pinball loss; q = 0.5 gives half the L1 loss"),
+    _rec("poisson_nll_loss", "泊松负对数似然损失", "regression", r"l_n = e^{x_n} - y_n x_n",
+         "poisson_nll_loss", "poisson_nll_loss", "PoissonNLLLoss", "PoissonNLLLoss",
+         note="the formula is the default log_input=True; log_input=False gives x_n - y_n log(x_n + eps)"),
+    _rec("gaussian_nll_loss", "高斯负对数似然损失", "regression",
+         r"l_n = \tfrac12 \left( \log \max(\sigma_n^2, \epsilon) "
+         r"+ \frac{(x_n - y_n)^2}{\max(\sigma_n^2, \epsilon)} \right)",
+         "gaussian_nll_loss", "gaussian_nll_loss", "GaussianNLLLoss", "GaussianNLLLoss",
+         note="takes the variance, not the standard deviation"),
+    # -- classification -----------------------------------------------------------------------
+    _rec("binary_cross_entropy", "二元交叉熵", "classification",
+         r"l_n = -w_n \left[ y_n \log x_n + (1 - y_n) \log (1 - x_n) \right]",
+         "binary_cross_entropy", "binary_cross_entropy", "BCELoss", "BCELoss",
+         note="input is a probability; each log is clamped at -100"),
+    _rec("binary_cross_entropy_with_logits", "带 Logits 的二元交叉熵", "classification",
+         r"l_n = -w_n \left[ p_c\, y_n \log \sigma(x_n) + (1 - y_n) \log \sigma(-x_n) \right]",
+         "binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits",
+         "BCEWithLogitsLoss", "BCEWithLogitsLoss"),
+    _rec("cross_entropy", "交叉熵", "classification",
+         r"l_n = -w_{y_n} \log \frac{\exp x_{n, y_n}}{\sum_{c=1}^{C} \exp x_{n, c}}",
+         "cross_entropy", "cross_entropy", "CrossEntropyLoss", "CrossEntropyLoss",
+         note="torch's class axis is dim 1, paddle's default is axis=-1"),
+    _rec("nll_loss", "负对数似然损失", "classification", r"l_n = -w_{y_n} x_{n, y_n}",
+         "nll_loss", "nll_loss", "NLLLoss", "NLLLoss",
+         note="input must already be log-probabilities (log_softmax)"),
+    _rec("kl_div", "KL 散度", "classification", r"l_n = y_n \left( \log y_n - x_n \right)",
+         "kl_div", "kl_div", "KLDivLoss", "KLDivLoss",
+         note="input is log q, target is p; reduction='batchmean' gives the true KL(p || q)"),
+    _rec("soft_margin_loss", "软间隔损失", "classification", r"l_n = \log \left( 1 + e^{-y_n x_n} \right)",
+         "soft_margin_loss", "soft_margin_loss", "SoftMarginLoss", "SoftMarginLoss",
+         note="targets are -1 / +1"),
+    _rec("multilabel_soft_margin_loss", "多标签软间隔损失", "classification",
+         r"l_n = -\frac{1}{C} \sum_{c=1}^{C} w_c \left[ y_{n,c} \log \sigma(x_{n,c}) "
+         r"+ (1 - y_{n,c}) \log \sigma(-x_{n,c}) \right]",
+         "multilabel_soft_margin_loss", "multi_label_soft_margin_loss",
+         "MultiLabelSoftMarginLoss", "MultiLabelSoftMarginLoss"),
+    _rec("multi_margin_loss", "多分类合页损失", "classification",
+         r"l_n = \frac{1}{C} \sum_{i \ne y_n} w_{y_n} \max(0, m - x_{n, y_n} + x_{n, i})^p",
+         "multi_margin_loss", "multi_margin_loss", "MultiMarginLoss", "MultiMarginLoss"),
+    _rec("multilabel_margin_loss", "多标签合页损失", "classification",
+         r"l_n = \sum_{j \in Y_n} \sum_{i \notin Y_n} \frac{\max(0, 1 - (x_{n, j} - x_{n, i}))}{C}",
+         "multilabel_margin_loss", "multi_label_margin_loss", "MultiLabelMarginLoss",
+         "MultiLabelMarginLoss",
+         note="the target holds class indices ended by -1, not a multi-hot vector"),
+    # -- embedding and ranking ----------------------------------------------------------------
+    _rec("margin_ranking_loss", "间隔排序损失", "embedding",
+         r"l_n = \max\left(0, -y_n (x^{(1)}_n - x^{(2)}_n) + m\right)",
+         "margin_ranking_loss", "margin_ranking_loss", "MarginRankingLoss", "MarginRankingLoss"),
+    _rec("hinge_embedding_loss", "合页嵌入损失", "embedding",
+         r"l_n = \begin{cases} x_n & y_n = 1 \\ \max(0, m - x_n) & y_n = -1 \end{cases}",
+         "hinge_embedding_loss", "hinge_embedding_loss", "HingeEmbeddingLoss", "HingeEmbeddingLoss"),
+    _rec("cosine_embedding_loss", "余弦嵌入损失", "embedding",
+         r"l_n = \begin{cases} 1 - \cos(x^{(1)}_n, x^{(2)}_n) & y_n = 1 \\ "
+         r"\max\left(0, \cos(x^{(1)}_n, x^{(2)}_n) - m\right) & y_n = -1 \end{cases}",
+         "cosine_embedding_loss", "cosine_embedding_loss", "CosineEmbeddingLoss", "CosineEmbeddingLoss"),
+    _rec("triplet_margin_loss", "三元组损失", "embedding",
+         r"l_n = \max\left(d(a_n, p_n) - d(a_n, n_n) + m, 0\right), \quad d(u, v) = \lVert u - v + \epsilon \rVert_p",
+         "triplet_margin_loss", "triplet_margin_loss", "TripletMarginLoss", "TripletMarginLoss"),
+    _rec("triplet_margin_with_distance_loss", "自定义距离的三元组损失", "embedding",
+         r"l_n = \max\left(d(a_n, p_n) - d(a_n, n_n) + m, 0\right)",
+         "triplet_margin_with_distance_loss", "triplet_margin_with_distance_loss",
+         "TripletMarginWithDistanceLoss", "TripletMarginWithDistanceLoss"),
+    _rec("contrastive_loss", "对比损失", "embedding",
+         r"l_n = y_n\, d_n^2 + (1 - y_n) \max(0, m - d_n)^2",
+         None, None, "ContrastiveLoss"),
+    _rec("info_nce_loss", "InfoNCE 损失", "embedding",
+         r"l_n = -\log \frac{\exp(s(q_n, k_n) / \tau)}{\sum_{j=1}^{N} \exp(s(q_n, k_j) / \tau)}",
+         None, None, "InfoNCELoss"),
+    # -- sequences ------------------------------------------------------------------------------
+    _rec("ctc_loss", "连接时序分类损失", "sequence",
+         r"l_n = -\log \sum_{\pi \in \mathcal{B}^{-1}(y_n)} \prod_{t=1}^{T} p_t(\pi_t \mid x_n)",
+         "ctc_loss", "ctc_loss", "CTCLoss", "CTCLoss",
+         note="torch takes log_softmax output, paddle takes raw logits"),
+    # -- scale ----------------------------------------------------------------------------------
+    _rec("linear_cross_entropy", "线性层交叉熵", "scale",
+         r"l_n = -w_{y_n} \log \frac{\exp (W h_n + b)_{y_n}}{\sum_{c=1}^{C} \exp (W h_n + b)_c}",
+         "linear_cross_entropy", None, "LinearCrossEntropyLoss", "LinearCrossEntropyLoss",
+         note="cross entropy of a linear layer's logits, computed without holding all of them at once"),
+)
+
+_BY_NAME = {record.name: record for record in CATALOG}
+
+
+def by_name(name: str) -> LossRecord:
+    """Return the record of the loss called ``name``.
+
+    Raises:
+        KeyError: if no loss has that name; the message lists the known names.
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"no loss named {name!r} in the catalogue; known: {sorted(_BY_NAME)}") from None
