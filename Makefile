@@ -10,7 +10,6 @@ NBVAL  := --nbval book --nbval-current-env --nbval-sanitize-with tests/nbval_san
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
-export MPLBACKEND := Agg
 # Tests and notebooks use small tensors: one thread each is faster on a small machine.
 test test-unit test-notebooks test-site execute: export OMP_NUM_THREADS := 1
 
@@ -48,7 +47,7 @@ test-unit: setup
 	$(PY) -m pytest tests
 
 test-notebooks: setup
-	$(PY) -m pytest $(NBVAL)
+	env -u MPLBACKEND $(PY) -m pytest $(NBVAL)
 
 test-site: setup chromium
 	$(PY) -m pytest -m "build or browser" tests/test_site.py
@@ -56,7 +55,7 @@ test-site: setup chromium
 test: setup chromium
 	$(PY) -m ruff check .
 	$(PY) -m pytest tests
-	$(PY) -m pytest $(NBVAL)
+	env -u MPLBACKEND $(PY) -m pytest $(NBVAL)
 
 execute: setup
 	$(PY) scripts/execute_notebooks.py

@@ -52,6 +52,9 @@ def main(argv: list[str]) -> int:
     # Small tensors: one thread is faster than many fighting over two cores, and it takes
     # thread-count-dependent summation orders out of the printed numbers.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # Figures are stored through the kernel's inline backend; a non-interactive MPLBACKEND
+    # inherited from the shell would silently drop every figure from the outputs.
+    os.environ.pop("MPLBACKEND", None)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for path in notebooks(argv):
         rel = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
