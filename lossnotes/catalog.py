@@ -13,11 +13,12 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["CATALOG", "FAMILIES", "LossRecord", "by_name", "resolve"]
+__all__ = ["CATALOG", "FAMILIES", "LossRecord", "by_name", "markdown_table", "resolve"]
 
 #: The families, in the book's order.
 FAMILIES = ("regression", "classification", "embedding", "sequence", "scale")
@@ -189,7 +190,68 @@ CATALOG: tuple[LossRecord, ...] = (
          note="cross entropy of a linear layer's logits, computed without holding all of them at once"),
 )
 
+#: The book page that teaches each loss (the rest get theirs as their chapters are written).
+_PAGES = {
+    "l1_loss": "book/regression/l1_l2",
+    "mse_loss": "book/regression/l1_l2",
+    "rmse_loss": "book/regression/l1_l2",
+    "mean_bias_error": "book/regression/l1_l2",
+    "huber_loss": "book/regression/huber_smooth_l1",
+    "smooth_l1_loss": "book/regression/huber_smooth_l1",
+    "log_cosh_loss": "book/regression/log_cosh",
+    "quantile_loss": "book/regression/quantile",
+    "poisson_nll_loss": "book/regression/poisson_gaussian_nll",
+    "gaussian_nll_loss": "book/regression/poisson_gaussian_nll",
+    "binary_cross_entropy": "book/concepts/why_cross_entropy",
+    "binary_cross_entropy_with_logits": "book/concepts/numerical_stability",
+    "cross_entropy": "book/concepts/reductions",
+    "nll_loss": "book/concepts/reductions",
+    "kl_div": "book/concepts/information_theory",
+}
+CATALOG = tuple(dataclasses.replace(r, book_page=_PAGES.get(r.name)) for r in CATALOG)
+
 _BY_NAME = {record.name: record for record in CATALOG}
+
+
+def markdown_table(records: tuple[LossRecord, ...] = CATALOG, *, formulas: bool = False,
+                   page_prefix: str = "book/") -> str:
+    """Return the catalogue as a MyST Markdown table, one section row per family.
+
+    With ``formulas=False`` the columns are the name (a ``{doc}`` link to the page that teaches
+    the loss, relative to a page in the folder ``page_prefix`` names), the Chinese name and the
+    native ops ("✓" for the same name, the native name where it differs, "—" where the
+    framework has none); with ``formulas=True``
+    they are the name and the element loss. Two narrow tables read better than one wide one. The
+    book renders them from an executed cell, so it never holds a hand-copied table.
+    """
+
+    def op(dotted: str | None, name: str) -> str:
+        if dotted is None:
+            return "—"
+        native = dotted.rpartition(".")[2]
+        return "✓" if native == name else f"`{native}`"
+
+    def linked(record: LossRecord) -> str:
+        if record.book_page is None:
+            return f"`{record.name}`"
+        return "{doc}`" + record.name + " <" + record.book_page.removeprefix(page_prefix) + ">`"
+
+    if formulas:
+        rows = ["| loss | element loss $l_n$ |", "|---|---|"]
+    else:
+        rows = ["| loss | 中文名 | torch | paddle |", "|---|---|---|---|"]
+    for family in FAMILIES:
+        members = [r for r in records if r.family == family]
+        if members:
+            rows.append(f"| **{family}** | |" if formulas else f"| **{family}** | | | |")
+        for r in members:
+            if formulas:
+                formula = r.formula.replace("|", r"\vert ")  # a bare | would split the table cell
+                rows.append(f"| `{r.name}` | ${formula}$ |")
+            else:
+                rows.append(f"| {linked(r)} | {r.chinese_name} | {op(r.torch_op, r.name)} | "
+                            f"{op(r.paddle_op, r.name)} |")
+    return "\n".join(rows)
 
 
 def by_name(name: str) -> LossRecord:

@@ -123,3 +123,13 @@ def test_the_checker_refuses_an_unexecuted_cell(tmp_path):
     path.write_text(json.dumps(nb), encoding="utf-8")
     with pytest.raises(AssertionError, match="without stored execution"):
         test_every_code_cell_was_executed_in_order(path)
+
+
+def test_every_catalogued_book_page_exists_and_is_in_the_toc():
+    from lossnotes.catalog import CATALOG
+
+    listed = set(_toc_files())
+    pages = {r.name: r.book_page for r in CATALOG if r.book_page is not None}
+    assert pages, "the catalogue should point at least one loss to its page"
+    for name, page in pages.items():
+        assert page in listed, f"catalog: {name} points at {page}, which is not in _toc.yml"
