@@ -133,3 +133,39 @@ def test_every_catalogued_book_page_exists_and_is_in_the_toc():
     assert pages, "the catalogue should point at least one loss to its page"
     for name, page in pages.items():
         assert page in listed, f"catalog: {name} points at {page}, which is not in _toc.yml"
+
+
+PAGE_WIDTH = 88  # monospace characters in the book's code and output column
+
+
+def _lines_wider_than_the_page(path: Path) -> list[str]:
+    too_wide = []
+    for i, cell in enumerate(_code_cells(path)):
+        texts = [("source", "".join(cell["source"]))]
+        texts += [("stdout", _text_of(out)) for out in cell["outputs"]
+                  if out["output_type"] == "stream" and out["name"] == "stdout"]
+        for kind, text in texts:
+            too_wide += [f"cell {i} {kind} ({len(line)} chars): {line}"
+                         for line in text.splitlines() if len(line) > PAGE_WIDTH]
+    return too_wide
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_and_printed_output_fit_the_page_width(path):
+    # A wider line scrolls sideways on the rendered page and the reader misses its end.
+    too_wide = _lines_wider_than_the_page(path)
+    assert not too_wide, f"{path.name}: lines over {PAGE_WIDTH} characters:\n" + "\n".join(too_wide)
+
+
+def test_the_width_checker_finds_a_long_source_line_and_a_long_printed_line(tmp_path):
+    long_line = "x" * (PAGE_WIDTH + 1)
+    nb = {"cells": [
+        {"cell_type": "code", "source": [f"# {'y' * (PAGE_WIDTH - 2)}\n", f"{long_line} = 1\n"],
+         "execution_count": 1, "outputs": [
+             {"output_type": "stream", "name": "stdout", "text": [f"{'z' * PAGE_WIDTH}\n", long_line]}],
+         "metadata": {}},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "wide.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    found = _lines_wider_than_the_page(path)
+    assert [line.split(" (")[0] for line in found] == ["cell 0 source", "cell 0 stdout"], found
