@@ -11,6 +11,7 @@ exponentials and logarithms do not lose their few mantissa bits.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import torch
@@ -18,7 +19,7 @@ import torch
 from lossnotes._checks import check_class_indices, check_floating, check_in_range, check_tensor
 from lossnotes._reduction import REDUCTIONS
 from lossnotes._reduction import reduce as _reduce
-from lossnotes.regression import _compute_dtype, _resolve_reduction
+from lossnotes.regression import _compute_dtype, _reference_grads, _resolve_reduction
 
 __all__ = [
     "binary_cross_entropy",
@@ -101,6 +102,64 @@ def _weight_view(weight: torch.Tensor, ndim: int, class_dim: int) -> torch.Tenso
     return weight.view(shape)
 
 
+def _all_classes_valid(target: torch.Tensor, num_classes: int, ignore_index: int) -> bool:
+    """True if every entry of ``target`` is a class in ``[0, C)`` and none can be ``ignore_index``.
+
+    One pass and one read of the device; False sends the caller to the full check and masks.
+    """
+    if target.numel() == 0 or 0 <= ignore_index < num_classes:
+        return False
+    low, high = torch.stack(torch.aminmax(target)).tolist()
+    return low >= 0 and high < num_classes
+
+
+def _picked_nll_reference(input, target, weight, class_dim, reduction):
+    """:func:`nll_loss` without ignored targets, as plain differentiable expressions."""
+    dtype = _compute_dtype(input.dtype)
+    numerator, w = _nll_terms(input.to(dtype), target, _up(weight, dtype), -100, class_dim)
+    return _ratio_reduce(numerator, w, reduction).to(input.dtype)
+
+
+class _PickedNLL(torch.autograd.Function):
+    """``-w_y x_y`` read off by ``gather``, when no target is ignored: one graph node, whose
+    backward scatters ``-w_y`` times the incoming gradient into a zero tensor."""
+
+    @staticmethod
+    def forward(ctx, input, target, weight, class_dim, reduction):
+        ctx.save_for_backward(input, target, weight)
+        ctx.class_dim, ctx.reduction = class_dim, reduction
+        dtype = _compute_dtype(input.dtype)
+        x = input if input.dtype == dtype else input.to(dtype)
+        target = target.long()
+        loss = x.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim).neg_()
+        w = None if weight is None else weight.to(dtype)[target]
+        if w is not None:
+            loss.mul_(w)
+        if reduction == "mean":
+            loss = loss.sum() / (loss.numel() if w is None else w.sum())
+        elif reduction == "sum":
+            loss = loss.sum()
+        return loss.to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, weight = ctx.saved_tensors
+        class_dim, reduction = ctx.class_dim, ctx.reduction
+        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
+            return _reference_grads(ctx, grad, _picked_nll_reference, (input, target, weight),
+                                    (class_dim, reduction))
+        dtype = _compute_dtype(input.dtype)
+        target = target.long()
+        g = grad.to(dtype)
+        w = None if weight is None else weight.to(dtype)[target]
+        if reduction == "mean":
+            g = g / (target.numel() if w is None else w.sum())
+        picked = (g.expand(target.shape) if w is None else g * w).neg()
+        out = torch.zeros(input.shape, dtype=dtype, device=input.device)
+        out.scatter_(class_dim, target.unsqueeze(class_dim), picked.unsqueeze(class_dim))
+        return out.to(input.dtype), None, None, None, None
+
+
 def _nll_terms(logp, target, weight, ignore_index, class_dim):
     """Per-element ``-w_y log p_y`` and weight ``w_y``, both zero where ``target == ignore_index``."""
     valid = target != ignore_index
@@ -165,8 +224,10 @@ def nll_loss(
     class_dim = _check_index_target(input, target)
     num_classes = input.shape[class_dim]
     _check_weight_vector(weight, num_classes, input)
-    check_class_indices(target, num_classes, "target", ignore_index)
     dtype = _compute_dtype(input.dtype)
+    if _all_classes_valid(target, num_classes, ignore_index):  # nothing to ignore: no masks needed
+        return _PickedNLL.apply(input, target, weight, class_dim, reduction)
+    check_class_indices(target, num_classes, "target", ignore_index)
     numerator, w = _nll_terms(input.to(dtype), target, _up(weight, dtype), ignore_index, class_dim)
     return _ratio_reduce(numerator, w, reduction).to(input.dtype)
 
@@ -291,6 +352,68 @@ def _safe_log(x: torch.Tensor, positive: torch.Tensor, log_fn) -> torch.Tensor:
     return torch.where(positive, log_fn(torch.where(positive, x, fill)), -100.0).clamp(min=-100.0)
 
 
+def _check_unit_interval(x: torch.Tensor, name: str) -> None:
+    """:func:`check_in_range` to [0, 1], with one pass and no full-size temporaries when it passes."""
+    if x.numel() == 0:
+        return
+    low, high = torch.aminmax(x.detach())  # a nan anywhere makes both nan, and fails below
+    if not bool((low >= 0) & (high <= 1)):
+        check_in_range(x, name, 0, 1)
+
+
+def _bce_reference(input, target, weight, reduction):
+    """Binary cross entropy as plain differentiable expressions (values and gradients)."""
+    dtype = _compute_dtype(input.dtype)
+    x, y = input.to(dtype), target.to(dtype)
+    log_x = _safe_log(x, x > 0, torch.log)
+    # log(1 - x) as log1p(-x): exact for small x, where 1 - x would round.
+    log_1mx = _safe_log(-x, x < 1, torch.log1p)
+    loss = -(y * log_x + (1 - y) * log_1mx)
+    if weight is not None:
+        loss = loss * weight.to(dtype)
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+# log(x) >= -100 exactly where x >= e^-100: below it the clamp holds the log and its gradient is 0
+_LOG_FLOOR_X = math.exp(-100.0)
+
+
+class _BinaryCrossEntropy(torch.autograd.Function):
+    """:func:`_bce_reference` with only the inputs saved: two full-size buffers at most."""
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction):
+        ctx.save_for_backward(input, target, weight)
+        ctx.reduction = reduction
+        dtype = _compute_dtype(input.dtype)
+        x, y = input.to(dtype), target.to(dtype)
+        log_x = torch.log(x).clamp_(min=-100.0)
+        # log(1 - x) as log1p(-x): exact for small x, where 1 - x would round.
+        loss = torch.neg(x).log1p_().clamp_(min=-100.0)
+        # y log x + (1 - y) log(1 - x); lerp is exact at y = 0 and y = 1
+        loss.lerp_(log_x, y).neg_()
+        del log_x
+        if weight is not None:
+            loss.mul_(weight.to(dtype))
+        return _reduce(loss, reduction).to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, weight = ctx.saved_tensors
+        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
+            return _reference_grads(ctx, grad, _bce_reference, (input, target, weight), (ctx.reduction,))
+        dtype = _compute_dtype(input.dtype)
+        x, y = input.to(dtype), target.to(dtype)
+        # d/dx -[y log x + (1 - y) log(1 - x)] = (1 - y) / (1 - x) - y / x, each term 0 where its log is clamped
+        g = torch.rsub(y, 1).div_(torch.rsub(x, 1)).masked_fill_(x >= 1, 0)
+        g.sub_(torch.div(y, x).masked_fill_(x < _LOG_FLOOR_X, 0))
+        if weight is not None:
+            g.mul_(weight.to(dtype))
+        scale = grad.to(dtype)
+        g.mul_(scale / g.numel() if ctx.reduction == "mean" else scale)
+        return g.to(input.dtype), None, None, None
+
+
 def binary_cross_entropy(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -353,17 +476,60 @@ def binary_cross_entropy(
                 f"weight of shape {tuple(weight.shape)} must broadcast to the input's shape "
                 f"{tuple(input.shape)}"
             )
-    check_in_range(input, "input", 0, 1)
-    check_in_range(target, "target", 0, 1)
+    _check_unit_interval(input, "input")
+    _check_unit_interval(target, "target")
+    return _BinaryCrossEntropy.apply(input, target, weight, reduction)
+
+
+def _bce_logits_reference(input, target, weight, pos_weight, reduction):
+    """Binary cross entropy on logits as plain differentiable expressions."""
     dtype = _compute_dtype(input.dtype)
     x, y = input.to(dtype), target.to(dtype)
-    log_x = _safe_log(x, x > 0, torch.log)
-    # log(1 - x) as log1p(-x): exact for small x, where 1 - x would round.
-    log_1mx = _safe_log(-x, x < 1, torch.log1p)
-    loss = -(y * log_x + (1 - y) * log_1mx)
+    log_weight = 1.0 if pos_weight is None else 1 + (pos_weight.to(dtype) - 1) * y
+    # -(1 - y) log sigmoid(-x) = (1 - y)(x - log sigmoid(x)); logsigmoid never overflows.
+    loss = (1 - y) * x - log_weight * torch.nn.functional.logsigmoid(x)
     if weight is not None:
         loss = loss * weight.to(dtype)
     return _reduce(loss, reduction).to(input.dtype)
+
+
+class _BinaryCrossEntropyWithLogits(torch.autograd.Function):
+    """:func:`_bce_logits_reference` with only the inputs saved."""
+
+    @staticmethod
+    def forward(ctx, input, target, weight, pos_weight, reduction):
+        ctx.save_for_backward(input, target, weight, pos_weight)
+        ctx.reduction = reduction
+        dtype = _compute_dtype(input.dtype)
+        x, y = input.to(dtype), target.to(dtype)
+        log_sigmoid = torch.nn.functional.logsigmoid(x)
+        if pos_weight is not None:
+            log_sigmoid.mul_((pos_weight.to(dtype) - 1) * y + 1)
+        loss = torch.rsub(y, 1).mul_(x).sub_(log_sigmoid)
+        del log_sigmoid
+        if weight is not None:
+            loss.mul_(weight.to(dtype))
+        return _reduce(loss, reduction).to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, weight, pos_weight = ctx.saved_tensors
+        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
+            return _reference_grads(ctx, grad, _bce_logits_reference, (input, target, weight, pos_weight),
+                                    (ctx.reduction,))
+        dtype = _compute_dtype(input.dtype)
+        x, y = input.to(dtype), target.to(dtype)
+        # d/dx [(1 - y) x - w_p log sigmoid(x)] = (1 - y) - w_p sigmoid(-x)
+        sigmoid_neg = torch.neg(x).sigmoid_()
+        if pos_weight is not None:
+            sigmoid_neg.mul_((pos_weight.to(dtype) - 1) * y + 1)
+        g = torch.rsub(y, 1).sub_(sigmoid_neg)
+        del sigmoid_neg
+        if weight is not None:
+            g.mul_(weight.to(dtype))
+        scale = grad.to(dtype)
+        g.mul_(scale / g.numel() if ctx.reduction == "mean" else scale)
+        return g.to(input.dtype), None, None, None, None
 
 
 def binary_cross_entropy_with_logits(
@@ -427,14 +593,7 @@ def binary_cross_entropy_with_logits(
                 f"{name} of shape {tuple(extra.shape)} must broadcast to the input's shape "
                 f"{tuple(input.shape)}"
             )
-    dtype = _compute_dtype(input.dtype)
-    x, y = input.to(dtype), target.to(dtype)
-    log_weight = 1.0 if pos_weight is None else 1 + (pos_weight.to(dtype) - 1) * y
-    # -(1 - y) log sigmoid(-x) = (1 - y)(x - log sigmoid(x)); logsigmoid never overflows.
-    loss = (1 - y) * x - log_weight * torch.nn.functional.logsigmoid(x)
-    if weight is not None:
-        loss = loss * weight.to(dtype)
-    return _reduce(loss, reduction).to(input.dtype)
+    return _BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
 
@@ -637,6 +796,74 @@ def _check_margin_input(input: torch.Tensor, name: str) -> None:
         raise ValueError(f"{name}: input must not be empty")
 
 
+def _multi_margin_reference(input, target, weight, p, margin, reduction):
+    """Multi-class hinge loss as plain differentiable expressions."""
+    num_classes = input.shape[-1]
+    dtype = _compute_dtype(input.dtype)
+    x = input.to(dtype).reshape(-1, num_classes)
+    y = target.reshape(-1)
+    x_true = x.gather(1, y.unsqueeze(1))
+    # relu, not clamp: its gradient is 0 at exactly 0, as in PyTorch's kernel (z > 0).
+    z = torch.relu(margin - x_true + x)
+    if p == 2:
+        z = z * z
+    if weight is not None:
+        z = z * weight.to(dtype)[y].unsqueeze(1)
+    is_true = torch.arange(num_classes, device=x.device) == y.unsqueeze(1)
+    loss = torch.where(is_true, 0.0, z).sum(dim=1) / num_classes
+    loss = loss.reshape(target.shape if input.dim() == 2 else input.shape[:-1])
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+class _MultiMargin(torch.autograd.Function):
+    """:func:`_multi_margin_reference` with one (N, C) buffer in each pass."""
+
+    @staticmethod
+    def _margins(input, target, margin):
+        """(N, C) buffer of ``margin - x_true + x`` in the compute dtype, the (N, 1) true classes."""
+        x = input.to(_compute_dtype(input.dtype)).reshape(-1, input.shape[-1])
+        y = target.reshape(-1, 1)
+        return torch.add(torch.rsub(x.gather(1, y), margin), x), y
+
+    @staticmethod
+    def forward(ctx, input, target, weight, p, margin, reduction):
+        ctx.save_for_backward(input, target, weight)
+        ctx.options = (p, margin, reduction)
+        z, y = _MultiMargin._margins(input, target, margin)
+        z.relu_()
+        if p == 2:
+            z.mul_(z)
+        if weight is not None:
+            z.mul_(weight.to(z.dtype)[y])
+        loss = z.scatter_(1, y, 0).sum(dim=1).div_(input.shape[-1])  # the true class costs nothing
+        loss = loss.reshape(target.shape if input.dim() == 2 else input.shape[:-1])
+        return _reduce(loss, reduction).to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, weight = ctx.saved_tensors
+        p, margin, reduction = ctx.options
+        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
+            return _reference_grads(ctx, grad, _multi_margin_reference, (input, target, weight),
+                                    (p, margin, reduction))
+        g, y = _MultiMargin._margins(input, target, margin)
+        # d/dz relu(z)^p: [z > 0] for p = 1, 2 relu(z) for p = 2
+        if p == 1:
+            g.gt_(0)
+        else:
+            g.relu_().mul_(2)
+        scale = grad.to(g.dtype) / input.shape[-1]
+        if reduction == "mean":
+            scale = scale / g.shape[0]
+        scale = scale.reshape(-1, 1) if reduction == "none" else scale
+        if weight is not None:
+            scale = scale * weight.to(g.dtype)[y]
+        g.mul_(scale).scatter_(1, y, 0)
+        # x_true enters every other class's margin with the opposite sign
+        g.scatter_(1, y, g.sum(dim=1, keepdim=True).neg_())
+        return g.reshape(input.shape).to(input.dtype), None, None, None, None, None
+
+
 def multi_margin_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -702,20 +929,118 @@ def multi_margin_loss(
         if weight.numel() != num_classes:
             raise ValueError(f"inconsistent weight size, expected {num_classes} but got {list(weight.shape)}")
     check_class_indices(target, num_classes, "target")
+    return _MultiMargin.apply(input, target, weight, p, margin, reduction)
+
+
+def _multilabel_margin_reference(input, target, reduction):
+    """Multi-label hinge loss as plain differentiable expressions, with an (N, K, C) tensor."""
+    num_classes = input.shape[-1]
     dtype = _compute_dtype(input.dtype)
     x = input.to(dtype).reshape(-1, num_classes)
-    y = target.reshape(-1)
-    x_true = x.gather(1, y.unsqueeze(1))
-    # relu, not clamp: its gradient is 0 at exactly 0, as in PyTorch's kernel (z > 0).
-    z = torch.relu(margin - x_true + x)
-    if p == 2:
-        z = z * z
-    if weight is not None:
-        z = z * weight.to(dtype)[y].unsqueeze(1)
-    is_true = torch.arange(num_classes, device=x.device) == y.unsqueeze(1)
-    loss = torch.where(is_true, 0.0, z).sum(dim=1) / num_classes
-    loss = loss.reshape(target.shape if input.dim() == 2 else batch_shape)
+    t = target.reshape(-1, num_classes)
+    listed = torch.cumprod((t >= 0).long(), dim=1).bool()  # positions before the first -1
+    safe = torch.where(listed, t, 0)
+    counts = torch.zeros_like(t).scatter_add_(1, safe, listed.long())
+    is_target = counts > 0  # (N, C): multi-hot view of the listed classes
+    x_listed = x.gather(1, safe)  # (N, K) scores of the listed classes
+    hinge = torch.relu(1 - x_listed.unsqueeze(2) + x.unsqueeze(1))  # (N, K, C)
+    keep = listed.unsqueeze(2) & ~is_target.unsqueeze(1)
+    loss = torch.where(keep, hinge, 0.0).sum(dim=(1, 2)) / num_classes
+    loss = loss.reshape(input.shape[:-1])
     return _reduce(loss, reduction).to(input.dtype)
+
+
+def _count_true(mask: torch.Tensor) -> torch.Tensor:
+    """Number of True entries in each row of a 2-D bool tensor, as float32.
+
+    Summed as uint8 over blocks of at most 255 columns, so the count never overflows and no
+    int64 copy of the mask is made (which a plain ``mask.sum(dim=1)`` makes).
+    """
+    total = None
+    for block in mask.view(torch.uint8).split(255, dim=1):
+        part = block.sum(dim=1, dtype=torch.uint8)
+        total = part.to(torch.float32) if total is None else total.add_(part)
+    return total
+
+
+class _MultiLabelMargin(torch.autograd.Function):
+    """:func:`_multilabel_margin_reference` one target slot at a time, with (N, C) buffers only.
+
+    Slot ``k`` holds the ``k``-th listed class of every row; the loop runs over the slots (at
+    most C, and only as many as the longest row lists), each step vectorised over the batch.
+    """
+
+    @staticmethod
+    def _slots(input, target, lengths, longest):
+        """Scores x (N, C); the class index, 1 - score and listed flag of every slot (N, K each).
+
+        An unlisted slot repeats its row's first class (a row listing nothing: class 0) and has
+        1 - score = -inf, so it never makes a hinge positive.
+        """
+        num_classes = input.shape[-1]
+        x = input.to(_compute_dtype(input.dtype)).reshape(-1, num_classes)
+        t = target.reshape(-1, num_classes)
+        listed = torch.arange(longest, device=x.device) < lengths.unsqueeze(1)
+        index = torch.where(listed, t[:, :longest], t[:, :1]).clamp_(min=0)
+        one_minus_score = torch.rsub(x.gather(1, index), 1).masked_fill_(~listed, -math.inf)
+        return x, index, one_minus_score, listed
+
+    @staticmethod
+    def forward(ctx, input, target, lengths, longest, reduction):
+        ctx.save_for_backward(input, target, lengths)
+        ctx.longest, ctx.reduction = longest, reduction
+        x, index, one_minus_score, listed = _MultiLabelMargin._slots(input, target, lengths, longest)
+        # flat positions of the (row, listed class) pairs, whose hinges are zeroed: the pairs j, i
+        # run over i not in the targets. (A row listing nothing points at its class 0, but all its
+        # slots are unlisted and dropped.)
+        rows = torch.arange(x.shape[0], device=x.device).unsqueeze(1) * x.shape[1]
+        targets_flat = index.add_(rows).reshape(-1)
+        total = x.new_zeros(x.shape[0])
+        hinge = x.new_empty(x.shape)  # row-major, whatever the strides of x
+        for k in range(longest):
+            # max(0, 1 - (x_j - x_i)) over the classes i that are not targets
+            torch.add(one_minus_score[:, k:k + 1], x, out=hinge).relu_()
+            hinge.view(-1).index_fill_(0, targets_flat, 0)
+            total.add_(torch.where(listed[:, k], hinge.sum(dim=1), 0))
+        loss = total.div_(input.shape[-1]).reshape(input.shape[:-1])
+        return _reduce(loss, reduction).to(input.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target, lengths = ctx.saved_tensors
+        if torch.is_grad_enabled():
+            return _reference_grads(ctx, grad, _multilabel_margin_reference, (input, target), (ctx.reduction,))
+        longest = ctx.longest
+        x, index, one_minus_score, listed = _MultiLabelMargin._slots(input, target, lengths, longest)
+        # multi-hot (N, C) of the listed classes; a row that lists nothing writes False
+        is_target = torch.zeros(x.shape, dtype=torch.bool, device=x.device)
+        is_target.scatter_(1, index, (lengths > 0).unsqueeze(1).expand_as(index))
+        del index
+        # 1 - x_j + x_i > 0 exactly where x_i > -(1 - x_j): compared without rounding, in a bool buffer
+        threshold = one_minus_score.neg_()  # +inf for an unlisted slot: never active
+        not_target = is_target.logical_not_()
+        active = torch.empty(x.shape, dtype=torch.bool, device=x.device)
+        times = torch.zeros(x.shape, dtype=torch.uint8, device=x.device)  # per class i: slots it is active for
+        counts = x.new_empty(threshold.shape)  # per slot j: classes i it is active for
+        g = None
+        for k in range(longest):
+            torch.gt(x, threshold[:, k:k + 1], out=active).logical_and_(not_target)
+            times.add_(active.view(torch.uint8))
+            counts[:, k] = _count_true(active)
+            if k % 255 == 254 and k + 1 < longest:  # before the uint8 counter can overflow
+                g = times.to(x.dtype) if g is None else g.add_(times)
+                times.zero_()
+        del active, not_target
+        g = times.to(x.dtype) if g is None else g.add_(times)
+        del times
+        t = target.reshape(-1, target.shape[-1])
+        index = torch.where(listed, t[:, :longest], t[:, :1]).clamp_(min=0)
+        g.scatter_add_(1, index, counts.neg_())
+        scale = grad.to(g.dtype) / input.shape[-1]
+        if ctx.reduction == "mean":
+            scale = scale / g.shape[0]
+        g.mul_(scale.reshape(-1, 1) if ctx.reduction == "none" else scale)
+        return g.reshape(input.shape).to(input.dtype), None, None, None, None
 
 
 def multilabel_margin_loss(
@@ -735,7 +1060,8 @@ def multilabel_margin_loss(
         l_n = \frac{1}{C} \sum_{j \in Y_n} \sum_{i \notin Y_n} \max(0, 1 - (x_{n, j} - x_{n, i})),
 
     then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``. A class listed twice counts
-    twice, as in PyTorch. This vectorised form holds an ``(N, C, C)`` tensor.
+    twice, as in PyTorch. It is computed one target slot at a time (as many steps as the longest
+    row lists classes, each vectorised over the batch), so no ``(N, C, C)`` tensor is formed.
 
     Args:
         input: scores, shape ``(N, C)`` or ``(C,)``.
@@ -767,19 +1093,15 @@ def multilabel_margin_loss(
             f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
         )
     num_classes = input.shape[-1]
-    if target.numel() and bool(((target < -1) | (target >= num_classes)).any()):
+    t = target.reshape(-1, num_classes)
+    # the number of listed classes of each row: the position of its first -1, else C
+    ended = t < 0
+    lengths = torch.where(ended.any(dim=1), ended.to(torch.uint8).argmax(dim=1), num_classes)
+    longest, bad = 0, 0
+    if t.numel():  # one read of the device: the range check and the loop length together
+        bad_any = ((t < -1) | (t >= num_classes)).any()
+        longest, bad = torch.stack([lengths.max(), bad_any.long()]).tolist()
+    if bad:
         bad = target[(target < -1) | (target >= num_classes)][0].item()
         raise ValueError(f"target contains {bad}, outside the valid range [-1, {num_classes - 1}]")
-    dtype = _compute_dtype(input.dtype)
-    x = input.to(dtype).reshape(-1, num_classes)
-    t = target.reshape(-1, num_classes)
-    listed = torch.cumprod((t >= 0).long(), dim=1).bool()  # positions before the first -1
-    safe = torch.where(listed, t, 0)
-    counts = torch.zeros_like(t).scatter_add_(1, safe, listed.long())
-    is_target = counts > 0  # (N, C): multi-hot view of the listed classes
-    x_listed = x.gather(1, safe)  # (N, K) scores of the listed classes
-    hinge = torch.relu(1 - x_listed.unsqueeze(2) + x.unsqueeze(1))  # (N, K, C)
-    keep = listed.unsqueeze(2) & ~is_target.unsqueeze(1)
-    loss = torch.where(keep, hinge, 0.0).sum(dim=(1, 2)) / num_classes
-    loss = loss.reshape(input.shape[:-1])
-    return _reduce(loss, reduction).to(input.dtype)
+    return _MultiLabelMargin.apply(input, target, lengths, longest, reduction)

@@ -107,6 +107,155 @@ def _difference(input: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor
     return input.to(dtype) - target.to(dtype), out_dtype
 
 
+# ----------------------------------------------------------------------------- fused residual losses
+#
+# mse_loss, huber_loss and smooth_l1_loss (without weights) run through one autograd Function.
+# Written as plain tensor expressions, autograd would keep every intermediate of
+# ``f(input - target)`` alive for the backward pass; this Function saves only the two inputs,
+# computes the element loss in place in one buffer (for 'mean' and 'sum' of same-shape inputs,
+# block by block in the cache, without a full-size buffer at all), and recomputes
+# ``input - target`` in the backward pass, whose derivative ``f'(d)`` is again computed in place.
+# Values and gradients are those of the plain expressions (``_residual_reference``), up to the
+# rounding of the summation order; those expressions also serve the double backward.
+
+_CHUNK = 1 << 16  # elements per block of the blockwise forward pass
+
+
+def _reference_grads(ctx, grad, reference, tensors, options) -> tuple:
+    """Gradients of ``reference(*tensors, *options)`` by autograd, for a Function's backward.
+
+    The fused Functions call this for the double backward (``create_graph=True``) and for rare
+    gradients they do not fuse: the plain expressions give the same values and are themselves
+    differentiable. Returns one entry per argument of the Function's ``forward``.
+    """
+    needs = ctx.needs_input_grad
+    inputs = [t for t, need in zip(tensors, needs, strict=False) if need]
+    create_graph = torch.is_grad_enabled()
+    with torch.enable_grad():
+        loss = reference(*tensors, *options)
+    found = iter(torch.autograd.grad(loss, inputs, grad, create_graph=create_graph, allow_unused=True))
+    grads = [next(found) if need else None for need in needs[:len(tensors)]]
+    return (*grads, *([None] * (len(needs) - len(tensors))))
+
+
+def _residual_reference(x, y, kind, param, reduction):
+    """The element loss of ``x - y`` as plain differentiable tensor expressions."""
+    out_dtype = torch.result_type(x, y)
+    dtype = _compute_dtype(out_dtype)
+    d = x.to(dtype) - y.to(dtype)
+    if kind == "mse":
+        loss = d * d
+    else:
+        z = d.abs()
+        m = z.clamp(max=param)
+        loss = m * (z - 0.5 * m)  # 0.5 z^2 below the threshold, param * (z - param / 2) above
+        if kind == "smooth_l1":
+            loss = loss / param
+    return _reduce(loss, reduction).to(out_dtype)
+
+
+def _huber_(d: torch.Tensor, threshold: float) -> torch.Tensor:
+    """Overwrite the residuals ``d`` with ``m (d - m / 2)``, ``m = clamp(d, -threshold, threshold)``.
+
+    That is ``0.5 d^2`` where ``|d|`` is below the threshold and ``threshold * (|d| - threshold / 2)``
+    beyond it: the Huber loss. A large ``d`` is done block by block (small enough to stay in the
+    cache), so that ``m`` never needs a buffer of the full size.
+    """
+    n = d.numel()
+    if n <= _CHUNK:
+        m = d.clamp(-threshold, threshold)
+        return d.sub_(m, alpha=0.5).mul_(m)
+    d = d.contiguous()  # a difference of transposed inputs keeps their strides
+    flat = d.view(-1)
+    buffer = torch.empty(_CHUNK, dtype=d.dtype, device=d.device)
+    for start in range(0, n, _CHUNK):
+        block = flat[start:start + _CHUNK]
+        m = torch.clamp(block, -threshold, threshold, out=buffer[:block.numel()])
+        block.sub_(m, alpha=0.5).mul_(m)
+    return d
+
+
+def _blockwise(input: torch.Tensor, target: torch.Tensor, dtype: torch.dtype) -> bool:
+    """Whether :func:`_residual_sum` applies: same shape, the compute dtype, contiguous, large."""
+    return (input.shape == target.shape and input.dtype == target.dtype == dtype
+            and input.is_contiguous() and target.is_contiguous() and input.numel() > _CHUNK)
+
+
+def _residual_sum(input: torch.Tensor, target: torch.Tensor, threshold: float | None) -> torch.Tensor:
+    """The sum of the squared errors (``threshold`` None) or of :func:`_huber_` over
+    ``input - target``, block by block, so that no full-size buffer is allocated.
+
+    Each block's residuals, their clamp and their losses stay in the cache; only the block sums
+    are kept, and added up at the end.
+    """
+    x, y = input.view(-1), target.view(-1)
+    buffers = torch.empty(2, _CHUNK, dtype=input.dtype, device=input.device)
+    sums = []
+    for start in range(0, x.numel(), _CHUNK):
+        size = min(_CHUNK, x.numel() - start)
+        d = torch.sub(x[start:start + size], y[start:start + size], out=buffers[0, :size])
+        if threshold is None:
+            sums.append(d.mul_(d).sum())
+            continue
+        m = torch.clamp(d, -threshold, threshold, out=buffers[1, :size])
+        sums.append(d.sub_(m, alpha=0.5).mul_(m).sum())
+    return torch.stack(sums).sum()
+
+
+def _as(x: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``x.to(dtype)``, without the call when it already has that dtype (the common case)."""
+    return x if x.dtype == dtype else x.to(dtype)
+
+
+class _ResidualLoss(torch.autograd.Function):
+    """``reduce(f(input - target))`` for ``f`` the squared error, Huber or smooth L1 loss."""
+
+    @staticmethod
+    def forward(ctx, input, target, kind, param, reduction):
+        ctx.save_for_backward(input, target)
+        ctx.kind, ctx.param, ctx.reduction = kind, param, reduction
+        out_dtype = input.dtype if input.dtype == target.dtype else torch.result_type(input, target)
+        dtype = _compute_dtype(out_dtype)
+        if reduction != "none" and _blockwise(input, target, dtype):
+            loss = _residual_sum(input, target, None if kind == "mse" else param)
+            loss = loss / input.numel() if reduction == "mean" else loss
+        else:
+            d = _as(input, dtype) - _as(target, dtype)  # a fresh buffer, overwritten in place below
+            loss = d.mul_(d) if kind == "mse" else _huber_(d, param)
+            if reduction != "none":
+                loss = loss.mean() if reduction == "mean" else loss.sum()
+        if kind == "smooth_l1":  # the Huber loss over beta; after the reduction, that is one pass less
+            loss = loss.div_(param)
+        return _as(loss, out_dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        kind, param, reduction = ctx.kind, ctx.param, ctx.reduction
+        if torch.is_grad_enabled():  # create_graph=True: differentiate the plain expressions
+            return _reference_grads(ctx, grad, _residual_reference, (x, y), (kind, param, reduction))
+        dtype = _compute_dtype(x.dtype if x.dtype == y.dtype else torch.result_type(x, y))
+        d = _as(x, dtype) - _as(y, dtype)
+        # f'(d) = factor * d for mse (2 d); factor * clamp(d, -t, t) for Huber (1) and smooth L1 (1 / beta)
+        factor = 2.0 if kind == "mse" else 1.0 if kind == "huber" else 1.0 / param
+        if kind != "mse":
+            d.clamp_(-param, param)
+        g = _as(grad, dtype)
+        if reduction == "none":
+            if factor != 1.0:
+                d.mul_(factor)
+            d.mul_(g)
+        else:
+            d.mul_(g * (factor / d.numel()) if reduction == "mean" and d.numel() else g * factor)
+        need_x, need_y = ctx.needs_input_grad[:2]
+        grad_x = grad_y = None
+        if need_x:
+            grad_x = _as(d if d.shape == x.shape else d.sum_to_size(x.shape), x.dtype)
+        if need_y:
+            grad_y = _as(d.sum_to_size(y.shape).neg(), y.dtype)
+        return grad_x, grad_y, None, None, None
+
+
 # ----------------------------------------------------------------------------- L1, L2
 
 
@@ -154,9 +303,11 @@ def mse_loss(
     _warn_size_mismatch(input, target)
     reduction = _resolve_reduction(size_average, reduce, reduction)
     _check_weight_like_input(weight, input)
+    if weight is None:
+        _floating_pair(input, target)
+        return _ResidualLoss.apply(input, target, "mse", None, reduction)
     diff, out_dtype = _difference(input, target)
-    w = None if weight is None else weight.to(diff.dtype)
-    return _reduce(diff * diff, reduction, w).to(out_dtype)
+    return _reduce(diff * diff, reduction, weight.to(diff.dtype)).to(out_dtype)
 
 
 def l1_loss(
@@ -257,12 +408,11 @@ def smooth_l1_loss(
     reduction = _resolve_reduction(size_average, reduce, reduction)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta, got beta={beta}")
-    diff, out_dtype = _difference(input, target)
-    z = diff.abs()
     if beta == 0:
-        return _reduce(z, reduction).to(out_dtype)
-    loss = torch.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta)
-    return _reduce(loss, reduction).to(out_dtype)
+        diff, out_dtype = _difference(input, target)
+        return _reduce(diff.abs(), reduction).to(out_dtype)
+    _floating_pair(input, target)
+    return _ResidualLoss.apply(input, target, "smooth_l1", float(beta), reduction)
 
 
 def huber_loss(
@@ -310,11 +460,13 @@ def huber_loss(
     if delta <= 0:
         raise ValueError(f"huber_loss does not support non-positive values for delta, got delta={delta}")
     _check_weight_like_input(weight, input)
+    if weight is None:
+        _floating_pair(input, target)
+        return _ResidualLoss.apply(input, target, "huber", float(delta), reduction)
     diff, out_dtype = _difference(input, target)
     z = diff.abs()
-    loss = torch.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta))
-    if weight is not None:
-        loss = loss * weight.to(loss.dtype)
+    m = z.clamp(max=delta)
+    loss = m * (z - 0.5 * m) * weight.to(z.dtype)  # 0.5 z^2 below delta, delta (z - delta / 2) above
     return _reduce(loss, reduction).to(out_dtype)
 
 

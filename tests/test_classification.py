@@ -11,7 +11,7 @@ import warnings
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import assert_matches
+from conftest import TOLERANCES, assert_matches
 
 import lossnotes.classification as lc
 
@@ -784,3 +784,210 @@ def test_logistic_losses_are_finite_for_huge_logits(scale, dtype):
     # soft margin sum: 1e4 (one wrong sign); multilabel mean over C = 2: 1e4 / 2
     assert loss.item() == pytest.approx(1e4 + 5e3)
     assert torch.isfinite(x.grad).all()
+
+
+# ----------------------------------------------------------------------------- the fused Functions
+#
+# binary_cross_entropy (+ with_logits), multi_margin_loss and multilabel_margin_loss run through
+# autograd Functions that save only their inputs and compute the input gradient in place; any other
+# gradient (target, weight, pos_weight) and the double backward differentiate the plain expressions.
+# The tests above give every floating tensor a gradient; these take the input-only path.
+
+
+def _input_grad(fn, x, *args, seed=1, **kwargs):
+    """The loss and the gradient of <cotangent, loss> with respect to ``x`` alone."""
+    x = x.detach().clone().requires_grad_(True)
+    out = fn(x, *args, **kwargs)
+    cotangent = torch.randn(out.shape, generator=torch.Generator().manual_seed(seed)).to(out.dtype)
+    (grad,) = torch.autograd.grad(out, x, cotangent)
+    return out.detach(), grad
+
+
+def _assert_input_grad_matches(ours, theirs, x, *args, tol=None, **kwargs):
+    value, grad = _input_grad(ours, x, *args, **kwargs)
+    expected, expected_grad = _input_grad(theirs, x, *args, **kwargs)
+    assert value.dtype == expected.dtype and grad.dtype == x.dtype
+    tol = tol or TOLERANCES[x.dtype]
+    torch.testing.assert_close(value, expected, **tol)
+    torch.testing.assert_close(grad, expected_grad, **tol)
+
+
+@pytest.mark.parametrize("weight_shape", WEIGHT_SHAPES, ids=["none", "full", "class", "row"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_fused_binary_input_gradient_matches_torch(weight_shape, reduction, dtype, gen):
+    p = (0.02 + 0.96 * torch.rand(4, 3, generator=gen)).to(dtype)
+    x = logits((4, 3), dtype, gen)
+    w = None if weight_shape is None else torch.rand(weight_shape, generator=gen).to(dtype)
+    pos_weight = (torch.rand(3, generator=gen) + 0.5).to(dtype)
+    for y in (torch.rand(4, 3, generator=gen).to(dtype), torch.randint(0, 2, (4, 3), generator=gen).to(dtype)):
+        _assert_input_grad_matches(lc.binary_cross_entropy, F.binary_cross_entropy, p, y, w, reduction=reduction)
+        for pw in (None, pos_weight):
+            _assert_input_grad_matches(lc.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits,
+                                       x, y, w, reduction=reduction, pos_weight=pw)
+
+
+def test_fused_bce_gradient_where_a_log_is_clamped():
+    # d/dx -[y log x + (1 - y) log(1 - x)] = (1 - y) / (1 - x) - y / x, each term 0 where its log
+    # is clamped at -100 (x = 0; x = 1; float32 x = 1e-45, whose log -103.6 is below -100):
+    #   x = 0,     y = 0.3: loss -(0.3 (-100) + 0.7 log 1) = 30,        grad 0.7 / 1 - 0       = 0.7
+    #   x = 1,     y = 0.6: loss -(0.6 log 1 + 0.4 (-100)) = 40,        grad 0 - 0.6 / 1       = -0.6
+    #   x = 0.5,   y = 0.5: loss -log 0.5 = log 2,                      grad 0.5/0.5 - 0.5/0.5 = 0
+    #   x = 1e-45, y = 0.2: loss -(0.2 (-100) + 0.8 log(1 - 1e-45)) = 20, grad 0.8 / 1 - 0     = 0.8
+    x = torch.tensor([0.0, 1.0, 0.5, 1e-45], requires_grad=True)
+    y = torch.tensor([0.3, 0.6, 0.5, 0.2])
+    loss = lc.binary_cross_entropy(x, y, reduction="none")
+    torch.testing.assert_close(loss, torch.tensor([30.0, 40.0, math.log(2.0), 20.0]))
+    loss.sum().backward()
+    torch.testing.assert_close(x.grad, torch.tensor([0.7, -0.6, 0.0, 0.8]))
+
+
+@pytest.mark.parametrize("p", [1, 2])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_fused_multi_margin_input_gradient_matches_torch(p, reduction, dtype, gen):
+    x = logits((6, 4), dtype, gen, scale=0.7)
+    y = torch.randint(0, 4, (6,), generator=gen)
+    w = torch.rand(4, generator=gen).to(dtype)
+    x[0, 1] = x[0, y[0]] - 0.5  # a margin of exactly 0: no gradient, as in PyTorch's kernel (z > 0)
+    for weight in (None, w):
+        _assert_input_grad_matches(lc.multi_margin_loss, F.multi_margin_loss, x, y, p, 0.5, weight,
+                                   reduction=reduction)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_fused_multilabel_margin_many_classes_matches_torch(reduction, gen):
+    # C = 300: a row listing 280 classes runs past the uint8 counters (255) and the 255-column
+    # blocks of the counting; rows listing nothing, one class, a duplicate, and every class
+    c = 300
+    x = logits((5, c), torch.float64, gen, scale=0.3)
+    y = torch.full((5, c), -1)
+    y[0, :280] = torch.randperm(c, generator=gen)[:280]
+    y[2, :1] = 7
+    y[3, :3] = torch.tensor([5, 9, 5])
+    y[4] = torch.randperm(c, generator=gen)
+    _assert_input_grad_matches(lc.multilabel_margin_loss, F.multilabel_margin_loss, x, y, reduction=reduction)
+
+
+def test_fused_losses_take_non_contiguous_inputs(gen):
+    x = logits((4, 6), torch.float64, gen, scale=0.7).t()  # (6, 4), transposed strides
+    p = torch.sigmoid(x)
+    y01 = torch.rand(4, 6, generator=gen, dtype=torch.float64).t()
+    y_idx = torch.randint(0, 4, (12,), generator=gen)[::2]
+    y_multi = _multilabel_targets(6, 4, gen).t().contiguous().t()  # (6, 4), transposed strides
+    assert not (x.is_contiguous() or p.is_contiguous() or y01.is_contiguous() or y_multi.is_contiguous())
+    for reduction in REDUCTIONS:
+        _assert_input_grad_matches(lc.binary_cross_entropy, F.binary_cross_entropy, p, y01, reduction=reduction)
+        _assert_input_grad_matches(lc.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits,
+                                   x, y01, reduction=reduction)
+        _assert_input_grad_matches(lc.multi_margin_loss, F.multi_margin_loss, x, y_idx, reduction=reduction)
+        _assert_input_grad_matches(lc.multilabel_margin_loss, F.multilabel_margin_loss, x, y_multi,
+                                   reduction=reduction)
+
+
+@pytest.mark.parametrize("low", [torch.float16, torch.bfloat16])
+def test_fused_losses_low_precision_gradients(low, gen):
+    # computed in float32 and returned in the input's dtype: compared with torch on the same values in float32
+    x = logits((6, 4), torch.float32, gen, scale=0.7).to(low)
+    p = torch.sigmoid(x.float()).to(low)
+    y01 = torch.rand(6, 4, generator=gen).to(low)
+    y_idx = torch.randint(0, 4, (6,), generator=gen)
+    y_multi = _multilabel_targets(6, 4, gen)
+    cases = [
+        (lc.binary_cross_entropy, F.binary_cross_entropy, p, (y01,)),
+        (lc.binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits, x, (y01,)),
+        (lc.multi_margin_loss, F.multi_margin_loss, x, (y_idx,)),
+        (lc.multilabel_margin_loss, F.multilabel_margin_loss, x, (y_multi,)),
+    ]
+    for ours, theirs, inp, rest in cases:
+        for reduction in REDUCTIONS:
+            value, grad = _input_grad(ours, inp, *rest, reduction=reduction)
+            rest32 = tuple(r.float() if r.is_floating_point() else r for r in rest)
+            expected, expected_grad = _input_grad(theirs, inp.float(), *rest32, reduction=reduction)
+            assert value.dtype == grad.dtype == low
+            torch.testing.assert_close(value.float(), expected, **TOLERANCES[low])
+            torch.testing.assert_close(grad.float(), expected_grad, **TOLERANCES[low])
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_fused_losses_on_empty_input_have_empty_gradients(reduction):
+    for fn, inp, rest in [
+        (lc.binary_cross_entropy, torch.zeros(0, 3), (torch.zeros(0, 3),)),
+        (lc.binary_cross_entropy_with_logits, torch.zeros(0, 3), (torch.zeros(0, 3),)),
+        (lc.multi_margin_loss, torch.zeros(0, 4), (torch.zeros(0, dtype=torch.long),)),
+        (lc.multilabel_margin_loss, torch.zeros(0, 4), (torch.zeros(0, 4, dtype=torch.long),)),
+    ]:
+        x = inp.clone().requires_grad_(True)
+        out = fn(x, *rest, reduction=reduction)
+        # mean of nothing is nan, a sum is 0, 'none' is empty
+        if reduction == "mean":
+            assert torch.isnan(out)
+        else:
+            assert out.sum().item() == 0
+        out.sum().backward()
+        assert x.grad.shape == inp.shape
+
+
+def test_fused_losses_gradcheck_and_gradgradcheck(gen):
+    x = logits((4, 3), torch.float64, gen, scale=0.7).requires_grad_()
+    p = (0.1 + 0.8 * torch.rand(4, 3, generator=gen, dtype=torch.float64)).requires_grad_()
+    y = torch.rand(4, 3, generator=gen, dtype=torch.float64).requires_grad_()
+    w = torch.rand(3, generator=gen, dtype=torch.float64).requires_grad_()
+    pw = (torch.rand(3, generator=gen, dtype=torch.float64) + 0.5).requires_grad_()
+    y_idx = torch.randint(0, 3, (4,), generator=gen)
+    y_multi = _multilabel_targets(4, 3, gen)
+    checks = [
+        # input only: the in-place backward (gradcheck) and the double backward (gradgradcheck)
+        (lambda p: lc.binary_cross_entropy(p, y.detach(), w.detach(), reduction="none"), (p,)),
+        (lambda x: lc.binary_cross_entropy_with_logits(x, y.detach(), w.detach(), pos_weight=pw.detach()), (x,)),
+        (lambda x: lc.multi_margin_loss(x, y_idx, 2, 0.8, w.detach(), reduction="none"), (x,)),
+        (lambda x: lc.multi_margin_loss(x, y_idx, 1, 0.8), (x,)),
+        (lambda x: lc.multilabel_margin_loss(x, y_multi, reduction="none"), (x,)),
+        # every floating argument: the plain expressions
+        (lambda p, y, w: lc.binary_cross_entropy(p, y, w), (p, y, w)),
+        (lambda x, y, w, pw: lc.binary_cross_entropy_with_logits(x, y, w, pos_weight=pw), (x, y, w, pw)),
+        (lambda x, w: lc.multi_margin_loss(x, y_idx, 2, 0.8, w), (x, w)),
+    ]
+    for fn, inputs in checks:
+        assert torch.autograd.gradcheck(fn, inputs)
+        assert torch.autograd.gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("shapes", INDEX_SHAPES, ids=["NC", "NCd1d2", "C"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fused_nll_input_gradient_matches_torch(shapes, weighted, dtype, gen):
+    # no target is ignored: nll_loss reads the log-probabilities off with one gather, and its
+    # backward scatters the gradient into zeros
+    in_shape, tgt_shape = shapes
+    x = torch.log_softmax(logits(in_shape, dtype, gen), dim=0 if len(in_shape) == 1 else 1)
+    y = class_targets(tgt_shape, 4, gen)
+    w = (torch.rand(4, generator=gen) + 0.5).to(dtype) if weighted else None
+    for reduction in REDUCTIONS:
+        _assert_input_grad_matches(lc.nll_loss, F.nll_loss, x, y, w, reduction=reduction)
+    # a transposed (non-contiguous) batch, and byte targets
+    if len(in_shape) == 2:
+        xt = logits((4, 5), dtype, gen).t()
+        _assert_input_grad_matches(lc.nll_loss, F.nll_loss, xt, y.to(torch.uint8), w)
+
+
+@pytest.mark.parametrize("low", [torch.float16, torch.bfloat16])
+def test_fused_nll_low_precision_gradient(low, gen):
+    x = torch.log_softmax(logits((5, 4), torch.float32, gen), 1).to(low)
+    y = class_targets((5,), 4, gen)
+    for reduction in REDUCTIONS:
+        value, grad = _input_grad(lc.nll_loss, x, y, reduction=reduction)
+        expected, expected_grad = _input_grad(F.nll_loss, x.float(), y, reduction=reduction)
+        assert value.dtype == grad.dtype == low
+        torch.testing.assert_close(value.float(), expected, **TOLERANCES[low])
+        torch.testing.assert_close(grad.float(), expected_grad, **TOLERANCES[low])
+
+
+def test_fused_nll_gradcheck_and_gradgradcheck(gen):
+    x = torch.log_softmax(logits((5, 4), torch.float64, gen), 1).requires_grad_()
+    y = class_targets((5,), 4, gen)
+    w = (torch.rand(4, generator=gen, dtype=torch.float64) + 0.5).requires_grad_()
+    for fn, inputs in [
+        (lambda x: lc.nll_loss(x, y, w.detach()), (x,)),  # the scatter backward
+        (lambda x: lc.nll_loss(x, y, reduction="none"), (x,)),
+        (lambda x, w: lc.nll_loss(x, y, w), (x, w)),  # a weight with a gradient: the plain expressions
+    ]:
+        assert torch.autograd.gradcheck(fn, inputs)
+        assert torch.autograd.gradgradcheck(fn, inputs)
