@@ -148,7 +148,7 @@ def _residual_reference(x, y, kind, param, reduction):
     else:
         z = d.abs()
         m = z.clamp(max=param)
-        loss = m * (z - 0.5 * m)  # 0.5 z^2 below the threshold, param * (z - param / 2) above
+        loss = m * (z - 0.5 * m)  # 0.5 z^2 below param; param (z - param / 2) above
         if kind == "smooth_l1":
             loss = loss / param
     return _reduce(loss, reduction).to(out_dtype)
