@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+from torch.autograd.function import once_differentiable
 
 from lossnotes._checks import InputError, check_floating, check_tensor
 from lossnotes._reduction import check_reduction
@@ -27,17 +28,95 @@ def _as_lengths(lengths, name: str, device: torch.device) -> torch.Tensor:
     raise TypeError(f"{name} must be a tensor or a tuple/list of ints, got {type(lengths).__name__}")
 
 
-def _logsumexp_safe(parts: torch.Tensor) -> torch.Tensor:
-    """``logsumexp`` over dim 0 that returns ``-inf`` with a zero (not nan) gradient when every
-    term is ``-inf``: unreachable states of the trellis stay harmless in the backward pass."""
-    peak = parts.detach().amax(dim=0)
-    peak = torch.where(torch.isfinite(peak), peak, torch.zeros_like(peak))
-    total = torch.exp(parts - peak).sum(dim=0)
-    reachable = total > 0
-    # log of a placeholder 1 where nothing is reachable, so log's 1/x never sees a 0
-    safe_total = torch.where(reachable, total, torch.ones_like(total))
-    neg_inf = torch.full_like(total, float("-inf"))
-    return torch.where(reachable, peak + torch.log(safe_total), neg_inf)
+class _CTCForwardBackward(torch.autograd.Function):
+    """The per-sequence negative log-likelihood ``-log P(y | x)`` by the forward algorithm,
+    with the gradient from the backward (beta) recursion.
+
+    Both recursions run without autograd, vectorised over the batch and the ``2S + 1`` states
+    of the extended sequence, a few kernels per frame, into preallocated ``(T, N, 2S + 1)``
+    buffers (with two ``-inf`` columns of padding, so that the shifts ``s - 1``, ``s - 2`` or
+    ``s + 1``, ``s + 2`` are plain slices). The gradient is first-order only.
+    """
+
+    @staticmethod
+    def forward(ctx, lp, ext, skip, in_len, tg_len, ends):
+        n_frames, batch, _ = lp.shape
+        width = ext.shape[1]
+        neg_inf = float("-inf")
+        index = ext.unsqueeze(0).expand(n_frames, batch, width)
+        zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
+        minus_inf = torch.full((), neg_inf, dtype=lp.dtype, device=lp.device)
+        skip_bias = torch.where(skip, zero, minus_inf)  # 0 where s-2 -> s is allowed, else -inf
+        emit = lp.gather(2, index)  # (T, N, W): log p_t(y'_s)
+        # alpha[t + 1, n, 2 + s] = alpha_t(s); row 0 is a virtual frame -1 whose only state is
+        # the start s = -1 (column 1) with log-probability 0, from which s = 0 (a step) and
+        # s = 1 (a skip) are entered. Columns 0 and 1 are -inf otherwise.
+        alpha = torch.full((n_frames + 1, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
+        alpha[0, :, 1] = 0
+        for t in range(n_frames):
+            prev = alpha[t]
+            best = torch.logaddexp(prev[:, 2:], prev[:, 1:-1])  # stay at s, step from s - 1
+            best = torch.logaddexp(best, prev[:, :-2] + skip_bias)  # skip from s - 2
+            torch.add(best, emit[t], out=alpha[t + 1, :, 2:])
+        del emit
+        # End in the final blank (s = 2S_n) or the last label (s = 2S_n - 1), at frame T_n - 1
+        # (row T_n; for T_n = 0 the virtual start, so an empty target has probability 1).
+        rows = alpha[in_len, torch.arange(batch, device=lp.device)]  # (N, W + 2)
+        last = rows.gather(1, torch.stack([2 * tg_len + 2, 2 * tg_len + 1], dim=1))
+        log_p = torch.logaddexp(last[:, 0], last[:, 1])
+        ctx.save_for_backward(lp, ext, skip_bias, in_len, tg_len, alpha, log_p)
+        ctx.ends = ends
+        return -log_p
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_nll):
+        lp, ext, skip_bias, in_len, tg_len, alpha, log_p = ctx.saved_tensors
+        n_frames, batch, _ = lp.shape
+        width = ext.shape[1]
+        neg_inf = float("-inf")
+        index = ext.unsqueeze(0).expand(n_frames, batch, width)
+        # eb[t, n, s] = log p_t(y'_s) + beta_t(s), where beta_t(s) is the log-probability of
+        # frames t+1 .. T_n - 1 given state s at frame t (0 at the two final states of frame
+        # T_n - 1, -inf before a sequence's end is injected). Two -inf columns on the right.
+        eb = torch.full((n_frames, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
+        torch.gather(lp, 2, index, out=eb[:, :, :width])
+        states = torch.arange(width, device=lp.device)
+        final = (states == 2 * tg_len[:, None]) | (states == 2 * tg_len[:, None] - 1)
+        zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
+        beta_end = torch.where(final, zero, torch.full((), neg_inf, dtype=lp.dtype, device=lp.device))
+        # skip s -> s + 2 is allowed where skip into s + 2 is
+        skip_next = torch.cat([skip_bias[:, 2:], skip_bias.new_full((batch, min(2, width)), neg_inf)], dim=1)
+        ends = set(ctx.ends)
+        for t in range(n_frames - 1, -1, -1):
+            if t < n_frames - 1:
+                nxt = eb[t + 1]
+                beta = torch.logaddexp(nxt[:, :width], nxt[:, 1:-1])  # stay at s, step to s + 1
+                beta = torch.logaddexp(beta, nxt[:, 2:] + skip_next)  # skip to s + 2
+            else:
+                beta = None
+            if t in ends:  # sequences whose last frame is t start their recursion here
+                here = (in_len == t + 1)[:, None]
+                beta = torch.where(here, beta_end, beta_end.new_full((), neg_inf) if beta is None else beta)
+            if beta is None:
+                eb[t, :, :width] = neg_inf
+            else:
+                eb[t, :, :width] += beta
+        # d(-log P)/d log p_t(c) = -sum_{s: y'_s = c} gamma_t(s), gamma = exp(alpha + beta - log P),
+        # computed in place in eb a block of frames at a time: alpha + beta = alpha + eb - emission.
+        safe_log_p = torch.where(torch.isfinite(log_p), log_p, zero)  # no alignment: gamma = 0
+        grad = torch.zeros_like(lp)
+        block = max(1, -(-n_frames // 8))  # the gathered emissions: 1/8 of eb at a time
+        for start in range(0, n_frames, block):
+            stop = min(start + block, n_frames)
+            occ = eb[start:stop, :, :width]
+            occ += alpha[start + 1:stop + 1, :, 2:]
+            occ -= lp[start:stop].gather(2, index[start:stop])
+            occ -= safe_log_p[None, :, None]
+            occ.exp_()
+            grad[start:stop].scatter_add_(2, index[start:stop], occ)
+        grad *= -grad_nll.to(lp.dtype)[None, :, None]
+        return grad, None, None, None, None, None
 
 
 def ctc_loss(
@@ -69,8 +148,11 @@ def ctc_loss(
     :math:`l_n` by its target length (at least 1) and then averages over the batch,
     ``'sum'`` adds the :math:`l_n`.
 
-    The batch is processed at once (a loop over time only), and gradients come from autograd,
-    so they are the exact gradients with respect to ``log_probs``. PyTorch's native backward
+    The batch is processed at once (a loop over time only, a few vectorised kernels per
+    frame). The gradient comes from the backward recursion :math:`\beta` and the state
+    occupancies :math:`\gamma_t(s) \propto \exp(\alpha_t(s) + \beta_t(s))`: it is the exact
+    gradient with respect to ``log_probs``, :math:`-\sum_{s: y'_s = c} \gamma_t(s)`, first-order
+    only (no double backward). PyTorch's native backward
     instead returns the gradient with respect to the logits before ``log_softmax``
     (:math:`p - \gamma`): the two agree once both are taken through ``log_softmax``.
 
@@ -183,30 +265,16 @@ def ctc_loss(
     width = 2 * max_target + 1
     ext = torch.full((batch, width), blank, dtype=torch.long, device=device)
     ext[:, 1::2] = labels
-    # Skip transitions s-2 -> s: only into a label that differs from the label two back.
+    # Skip transitions s-2 -> s: only into a label that differs from the label two back; and
+    # s = 1 is entered from a virtual start state s = -1 (see _CTCForwardBackward).
     skip = torch.zeros((batch, width), dtype=torch.bool, device=device)
     skip[:, 3::2] = ext[:, 3::2] != ext[:, 1:-2:2]
-    # State k of the trellis is s = k - 1: k = 0 is a virtual start before frame 0 with log
-    # probability 0, from which s = 0 (step) and s = 1 (skip) are entered.
-    skip = torch.cat([torch.zeros_like(skip[:, :1]), skip], dim=1)
     if width > 1:
-        skip[:, 2] = True
-    emit = lp.gather(2, ext.unsqueeze(0).expand(n_frames, batch, width))  # (T, N, 2S+1)
-    emit = torch.cat([torch.full_like(emit[:, :, :1], float("-inf")), emit], dim=2)
+        skip[:, 1] = True
+    ends = sorted({v - 1 for v in in_host if v > 0})
+    nll = _CTCForwardBackward.apply(lp, ext, skip, in_len, tg_len, ends)
 
-    neg_inf = torch.full((batch, 1), float("-inf"), dtype=lp.dtype, device=device)
-    alpha = torch.cat([torch.zeros_like(neg_inf), neg_inf.expand(batch, width)], dim=1)
-    skip_fill = torch.full_like(alpha, float("-inf"))
-    for t in range(n_frames):
-        stay = alpha
-        step = torch.cat([neg_inf, alpha[:, :-1]], dim=1)
-        jump = torch.where(skip, torch.cat([neg_inf, neg_inf, alpha[:, :-2]], dim=1), skip_fill)
-        new = _logsumexp_safe(torch.stack([stay, step, jump])) + emit[t]
-        alpha = torch.where((t < in_len)[:, None], new, alpha)
-
-    # End in the final blank (s = 2S_n) or the last label (s = 2S_n - 1): k = 2S_n + 1, 2S_n.
-    last = alpha.gather(1, torch.stack([2 * tg_len + 1, 2 * tg_len], dim=1))
-    loss = -_logsumexp_safe(last.T)
+    loss = nll
     if zero_infinity:
         loss = torch.where(torch.isinf(loss), torch.zeros_like(loss), loss)
     if reduction == "mean":

@@ -148,6 +148,67 @@ def test_second_backward_with_retain_graph():
     torch.testing.assert_close(first, want, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_gradients_from_the_forward_pass_scale_with_the_incoming_gradient(reduction):
+    # with 'mean' / 'sum' the gradients are formed in the forward pass and scaled afterwards:
+    # an incoming gradient of 2.5 must give 2.5 times torch's gradients, for every leaf
+    for prob in (False, True):
+        x, w, b, y = _case(19, torch.float64, prob=prob, ignore=None if prob else 2)
+        kwargs = dict(reduction=reduction, label_smoothing=0.1, weight=torch.rand(6, dtype=torch.float64) + 0.5)
+        if not prob:
+            kwargs["ignore_index"] = 2
+        leaves = [t.detach().clone().requires_grad_() for t in ((x, w, b, y) if prob else (x, w, b))]
+        target = leaves[3] if prob else y
+        loss = linear_cross_entropy(leaves[0], leaves[1], target, linear_bias=leaves[2],
+                                    options=Options(batch_chunk_size=3), **kwargs)
+        got = torch.autograd.grad(loss * 2.5, leaves)
+        ref_leaves = [t.detach().clone().requires_grad_() for t in leaves]
+        ref_target = ref_leaves[3] if prob else y
+        ref = F.linear_cross_entropy(ref_leaves[0], ref_leaves[1], ref_target, linear_bias=ref_leaves[2], **kwargs)
+        want = torch.autograd.grad(ref * 2.5, ref_leaves)
+        torch.testing.assert_close(loss, ref, rtol=1e-12, atol=1e-13)
+        for u, v in zip(got, want, strict=True):
+            torch.testing.assert_close(u, v, rtol=1e-10, atol=1e-12)
+
+
+def test_no_grad_computes_no_gradients(monkeypatch):
+    # under torch.no_grad the forward pass must not form gradients (3 matmuls instead of 1)
+    import lossnotes.scale as scale
+
+    calls = []
+    fused = scale._fused_pass
+    monkeypatch.setattr(scale, "_fused_pass", lambda *a, **k: calls.append(1) or fused(*a, **k))
+    x, w, b, y = _case(21, torch.float64)
+    leaves = [t.requires_grad_() for t in (x, w, b)]
+    with torch.no_grad():
+        got = linear_cross_entropy(leaves[0], leaves[1], y, linear_bias=leaves[2])
+    assert calls == [] and not got.requires_grad
+    torch.testing.assert_close(got, F.cross_entropy(x.detach() @ w.detach().T + b.detach(), y),
+                               rtol=1e-12, atol=1e-13)
+    linear_cross_entropy(leaves[0], leaves[1], y, linear_bias=leaves[2]).backward()
+    assert calls == [1]
+
+
+def test_second_backward_unaffected_by_edits_of_the_first_gradients():
+    # the first backward hands its gradients over; editing them in place must not change what
+    # a second backward (retain_graph=True) returns
+    x, w, b, y = _case(20, torch.float64)
+    leaves = [t.requires_grad_() for t in (x, w, b)]
+    loss = linear_cross_entropy(*leaves[:2], y, linear_bias=leaves[2], reduction="sum",
+                                options=Options(batch_chunk_size=2))
+    first = torch.autograd.grad(loss, leaves, retain_graph=True)
+    kept = [g.clone() for g in first]
+    for g in first:
+        g.zero_()
+    second = torch.autograd.grad(loss, leaves)
+    for u, v in zip(second, kept, strict=True):
+        torch.testing.assert_close(u, v, rtol=0, atol=0)
+    ref = [t.detach().clone().requires_grad_() for t in (x, w, b)]
+    want = torch.autograd.grad(F.cross_entropy(ref[0] @ ref[1].T + ref[2], y, reduction="sum"), ref)
+    for u, v in zip(second, want, strict=True):
+        torch.testing.assert_close(u, v, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_extreme_logits_finite(dtype):
     x = torch.tensor([[1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]], dtype=dtype) * 1e2

@@ -176,6 +176,39 @@ def test_gradient_wrt_log_probs_is_minus_occupancy():
     torch.testing.assert_close(theirs, ours + lp.detach().exp() * used[:, :, None], rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_long_sequences_and_many_lengths_match_torch(dtype):
+    # 120 frames and up to 30 labels with repeats: the log-space recursions must stay accurate
+    # over many steps; seven different input lengths start the backward recursion at seven frames
+    g = torch.Generator().manual_seed(21)
+    T, N, C, S = 120, 7, 6, 30
+    logits = torch.randn(T, N, C, dtype=dtype, generator=g) * 3
+    labels = torch.randint(1, 3, (N, S), generator=g)  # few classes: many repeated labels
+    in_len = torch.tensor([120, 119, 100, 90, 75, 61, 120])
+    tg_len = torch.tensor([30, 12, 25, 1, 0, 29, 17])
+    for reduction in REDUCTIONS:
+        kwargs = dict(reduction=reduction, zero_infinity=True)
+        want, g_want = _values_and_grads(F.ctc_loss, logits, labels, in_len, tg_len, **kwargs)
+        got, g_got = _values_and_grads(ctc_loss, logits, labels, in_len, tg_len, **kwargs)
+        tol = TOL[dtype] if dtype == torch.float64 else dict(rtol=1e-4, atol=1e-4)
+        torch.testing.assert_close(got, want, **tol)
+        torch.testing.assert_close(g_got, g_want, **tol)
+
+
+def test_second_backward_with_retain_graph_is_identical():
+    logits, labels, in_len, tg_len = _problem(22, torch.float64)
+    lp = logits.log_softmax(2).detach().requires_grad_()
+    loss = ctc_loss(lp, labels, in_len.clamp(min=7), tg_len, reduction="sum")
+    (first,) = torch.autograd.grad(loss, lp, retain_graph=True)
+    (second,) = torch.autograd.grad(loss, lp)
+    torch.testing.assert_close(first, second, rtol=0, atol=0)
+    lp_t = lp.detach().clone().requires_grad_()
+    (theirs,) = torch.autograd.grad(F.ctc_loss(lp_t, labels, in_len.clamp(min=7), tg_len, reduction="sum"), lp_t)
+    # torch returns p - gamma on the used frames (see the test above); ours is -gamma
+    used = (torch.arange(9)[:, None] < in_len.clamp(min=7)[None, :]).double()
+    torch.testing.assert_close(theirs, first + lp.detach().exp() * used[:, :, None], rtol=1e-9, atol=1e-12)
+
+
 def test_zero_infinity_zeroes_loss_and_gradient():
     lp = torch.randn(2, 2, 3, dtype=torch.float64).log_softmax(2).requires_grad_()
     targets = torch.tensor([[1, 1], [1, 2]])  # "1 1" cannot fit in 2 frames
