@@ -593,7 +593,8 @@ def binary_cross_entropy_with_logits(
                 f"{name} of shape {tuple(extra.shape)} must broadcast to the input's shape "
                 f"{tuple(input.shape)}"
             )
-    return _BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+    # torch returns the target's dtype when the two differ (float64 logits, float32 target: float32)
+    return _BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction).to(target.dtype)
 
 
 
@@ -724,7 +725,7 @@ def soft_margin_loss(
         )
     dtype = _compute_dtype(out_dtype)
     loss = torch.nn.functional.softplus(-target.to(dtype) * input.to(dtype))
-    return _reduce(loss, reduction).to(out_dtype)
+    return _reduce(loss, reduction).to(input.dtype)  # torch keeps the input's dtype
 
 
 def multilabel_soft_margin_loss(

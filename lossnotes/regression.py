@@ -462,12 +462,13 @@ def huber_loss(
     _check_weight_like_input(weight, input)
     if weight is None:
         _floating_pair(input, target)
-        return _ResidualLoss.apply(input, target, "huber", float(delta), reduction)
-    diff, out_dtype = _difference(input, target)
+        # torch's huber_loss returns the input's dtype even when the target's is wider
+        return _ResidualLoss.apply(input, target, "huber", float(delta), reduction).to(input.dtype)
+    diff, _ = _difference(input, target)
     z = diff.abs()
     m = z.clamp(max=delta)
-    loss = m * (z - 0.5 * m) * weight.to(z.dtype)  # 0.5 z^2 below delta, delta (z - delta / 2) above
-    return _reduce(loss, reduction).to(out_dtype)
+    loss = m * (z - 0.5 * m) * weight.to(z.dtype)  # 0.5 z^2 below delta; delta (z - delta / 2) above
+    return _reduce(loss, reduction).to(input.dtype)
 
 
 # ----------------------------------------------------------------------------- likelihoods
