@@ -65,6 +65,13 @@ def _check_weight_vector(weight: torch.Tensor | None, num_classes: int, input: t
         raise TypeError(f"weight must have the input's dtype {input.dtype}, got {weight.dtype}")
 
 
+def _unbatched_target(input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """PyTorch accepts a (1,) class-index target for an unbatched (C,) input: make it 0-d."""
+    if input.dim() == 1 and target.dim() == 1 and target.shape[0] == 1 and not target.is_floating_point():
+        return target.reshape(())
+    return target
+
+
 def _check_index_target(input: torch.Tensor, target: torch.Tensor) -> int:
     """Shape and dtype checks shared by ``nll_loss`` and ``cross_entropy``; returns the class dim."""
     if input.dim() < 1:
@@ -74,8 +81,8 @@ def _check_index_target(input: torch.Tensor, target: torch.Tensor) -> int:
     if input.dim() == 1:
         if target.dim() != 0:
             raise ValueError(
-                f"an unbatched input of shape {tuple(input.shape)} needs a 0-dimensional target, "
-                f"got target of shape {tuple(target.shape)}"
+                f"an unbatched input of shape {tuple(input.shape)} needs a 0-dimensional target "
+                f"or one of shape (1,), got target of shape {tuple(target.shape)}"
             )
         return 0
     if target.dim() == 0 or input.shape[0] != target.shape[0]:
@@ -221,6 +228,7 @@ def nll_loss(
     reduction = _resolve_reduction(size_average, reduce, reduction)
     check_floating(input, "input")
     check_tensor(target, "target")
+    target = _unbatched_target(input, target)
     class_dim = _check_index_target(input, target)
     num_classes = input.shape[class_dim]
     _check_weight_vector(weight, num_classes, input)
@@ -326,6 +334,7 @@ def cross_entropy(
         loss = -(logp * q).sum(dim=class_dim)
         return _reduce(loss, reduction).to(input.dtype)
 
+    target = _unbatched_target(input, target)
     class_dim = _check_index_target(input, target)
     _check_weight_vector(weight, num_classes, input)
     check_class_indices(target, num_classes, "target", ignore_index)

@@ -991,3 +991,19 @@ def test_fused_nll_gradcheck_and_gradgradcheck(gen):
     ]:
         assert torch.autograd.gradcheck(fn, inputs)
         assert torch.autograd.gradgradcheck(fn, inputs)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_unbatched_input_accepts_a_one_element_target_like_torch(reduction):
+    # torch: "For 1D input, 1D target must have size 1"; a (1,) target is read as the 0-d one.
+    x = torch.randn(5, dtype=torch.float64, requires_grad=True)
+    target = torch.tensor([2])
+    for ours_fn, theirs_fn, inp in ((lc.cross_entropy, F.cross_entropy, x),
+                                    (lc.nll_loss, F.nll_loss, x.log_softmax(0))):
+        ours = ours_fn(inp, target, reduction=reduction)
+        theirs = theirs_fn(inp, target, reduction=reduction)
+        assert ours.shape == theirs.shape == torch.Size([])
+        torch.testing.assert_close(ours, theirs)
+        torch.testing.assert_close(torch.autograd.grad(ours, x)[0], torch.autograd.grad(theirs, x)[0])
+    with pytest.raises(ValueError, match=r"0-dimensional target or one of shape \(1,\)"):
+        lc.cross_entropy(x, torch.tensor([2, 1]))
