@@ -998,15 +998,15 @@ def test_unbatched_input_accepts_a_one_element_target_like_torch(reduction):
     # torch: "For 1D input, 1D target must have size 1"; a (1,) target is read as the 0-d one.
     x = torch.randn(5, dtype=torch.float64, requires_grad=True)
     target = torch.tensor([2])
-    for ours_fn, theirs_fn, inp in ((lc.cross_entropy, F.cross_entropy, x),
-                                    (lc.nll_loss, F.nll_loss, x.log_softmax(0))):
-        ours = ours_fn(inp, target, reduction=reduction)
-        theirs = theirs_fn(inp, target, reduction=reduction)
+    for ours_fn, theirs_fn, prepare in ((lc.cross_entropy, F.cross_entropy, lambda t: t),
+                                        (lc.nll_loss, F.nll_loss, lambda t: t.log_softmax(0))):
+        ours = ours_fn(prepare(x), target, reduction=reduction)
+        theirs = theirs_fn(prepare(x), target, reduction=reduction)
         assert ours.shape == theirs.shape == torch.Size([])
         torch.testing.assert_close(ours, theirs)
         # torch's own backward raises on the (1,) target ("size mismatch (got input: [5],
         # target: [1])"), so the reference gradient is torch's with the equivalent 0-d target.
-        reference = theirs_fn(inp, target.reshape(()), reduction=reduction)
+        reference = theirs_fn(prepare(x), target.reshape(()), reduction=reduction)
         torch.testing.assert_close(torch.autograd.grad(ours, x)[0], torch.autograd.grad(reference, x)[0])
     with pytest.raises(ValueError, match=r"0-dimensional target or one of shape \(1,\)"):
         lc.cross_entropy(x, torch.tensor([2, 1]))
