@@ -33,7 +33,9 @@ __all__ = [
 FIGSIZE = (6.4, 4.0)
 WIDE_FIGSIZE = (10.0, 4.0)
 
-# One fixed colour per loss, used on every page (colour-blind-safe Okabe-Ito palette first).
+# One fixed colour per loss, used on every page: the colour-blind-safe Okabe-Ito palette without
+# its yellow (#F0E442), which cannot be seen on a white page, then Tol's wine and olive. Two losses
+# that share a colour never share a figure without also differing in line style.
 COLORS: dict[str, str] = {
     "mse": "#0072B2",
     "l1": "#D55E00",
@@ -49,15 +51,19 @@ COLORS: dict[str, str] = {
     "hinge": "#E69F00",
     "kl": "#56B4E9",
     "entropy": "#000000",
-    "poisson_nll": "#F0E442",
-    "gaussian_nll": "#999999",
+    "poisson_nll": "#882255",
+    "gaussian_nll": "#999933",
 }
-_FALLBACK = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
+_FALLBACK = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255",
+             "#999933"]
+
+#: Figures are stored at this resolution (dots per inch): sharp on high-density screens.
+DPI = 150
 
 _RC = {
     "figure.figsize": FIGSIZE,
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
     "font.size": 11,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
@@ -81,12 +87,17 @@ def color_for(name: str, index: int = 0) -> str:
     return COLORS.get(name, _FALLBACK[index % len(_FALLBACK)])
 
 
-def new_figure(ncols: int = 1, figsize: tuple[float, float] | None = None):
-    """Return ``(fig, axes)`` in the book's style; one axis, or an array of ``ncols`` axes."""
+def new_figure(ncols: int = 1, figsize: tuple[float, float] | None = None, *, nrows: int = 1,
+               sharex: bool = False, sharey: bool = False):
+    """Return ``(fig, axes)`` in the book's style: one axis, or an array of ``nrows x ncols`` axes.
+
+    A grid of small panels (``nrows > 1``, "small multiples") gives each curve a panel of its own
+    where one crowded axis would hide some of them.
+    """
     style()
     if figsize is None:
-        figsize = FIGSIZE if ncols == 1 else WIDE_FIGSIZE
-    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained")
+        figsize = FIGSIZE if ncols == 1 and nrows == 1 else (WIDE_FIGSIZE[0], 3.0 * nrows if nrows > 1 else 4.0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", sharex=sharex, sharey=sharey)
     return fig, axes
 
 
@@ -107,12 +118,17 @@ def _finish(ax, xlabel: str, ylabel: str, title: str | None, legend: bool = True
 
 def line_plot(ax, x, curves: Mapping[str, object], *, xlabel: str, ylabel: str,
               title: str | None = None, colors: Mapping[str, str] | None = None,
-              styles: Mapping[str, str] | None = None, ylim: tuple[float, float] | None = None):
-    """Draw several labelled curves ``{label: y}`` over ``x`` on ``ax``."""
+              styles: Mapping[str, str] | None = None, ylim: tuple[float, float] | None = None,
+              marker: str | None = None):
+    """Draw several labelled curves ``{label: y}`` over ``x`` on ``ax``.
+
+    ``styles`` maps a label to a line style (``"--"``, ``":"``, ...); ``marker`` (``"o"``) marks
+    every point, for a few measured values rather than a curve.
+    """
     xs = _np(x)
     for i, (label, y) in enumerate(curves.items()):
         color = (colors or {}).get(label, color_for(label, i))
-        ax.plot(xs, _np(y), label=label, color=color, linestyle=(styles or {}).get(label, "-"))
+        ax.plot(xs, _np(y), label=label, color=color, linestyle=(styles or {}).get(label, "-"), marker=marker)
     if ylim is not None:
         ax.set_ylim(*ylim)
     _finish(ax, xlabel, ylabel, title)
@@ -129,37 +145,40 @@ def _evaluate(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor):
 
 def loss_curves(losses: Mapping[str, Callable[[torch.Tensor], torch.Tensor]], x: torch.Tensor, *,
                 xlabel: str = "residual $x - y$", ylabel: str = "loss $l$", title: str | None = None,
-                ax=None, ylim=None, colors: Mapping[str, str] | None = None):
+                ax=None, ylim=None, colors: Mapping[str, str] | None = None,
+                styles: Mapping[str, str] | None = None):
     """Plot each element-wise loss ``fn(x)`` against ``x``. Returns the figure."""
     if ax is None:
         fig, ax = new_figure()
     else:
         fig = ax.figure
     curves = {name: _evaluate(fn, x)[0] for name, fn in losses.items()}
-    line_plot(ax, x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ylim=ylim, colors=colors)
+    line_plot(ax, x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ylim=ylim, colors=colors, styles=styles)
     return fig
 
 
 def gradient_curves(losses: Mapping[str, Callable[[torch.Tensor], torch.Tensor]], x: torch.Tensor, *,
                     xlabel: str = "residual $x - y$", ylabel: str = r"gradient $\partial l / \partial x$",
-                    title: str | None = None, ax=None, ylim=None, colors: Mapping[str, str] | None = None):
+                    title: str | None = None, ax=None, ylim=None, colors: Mapping[str, str] | None = None,
+                    styles: Mapping[str, str] | None = None):
     """Plot the derivative of each element-wise loss with respect to ``x`` (by autograd)."""
     if ax is None:
         fig, ax = new_figure()
     else:
         fig = ax.figure
     curves = {name: _evaluate(fn, x)[1] for name, fn in losses.items()}
-    line_plot(ax, x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ylim=ylim, colors=colors)
+    line_plot(ax, x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ylim=ylim, colors=colors, styles=styles)
     return fig
 
 
 def loss_and_gradient(losses: Mapping[str, Callable[[torch.Tensor], torch.Tensor]], x: torch.Tensor, *,
                       xlabel: str = "residual $x - y$", loss_ylim=None, grad_ylim=None,
-                      colors: Mapping[str, str] | None = None):
+                      colors: Mapping[str, str] | None = None, styles: Mapping[str, str] | None = None):
     """Two panels side by side: the losses (left) and their gradients (right)."""
     fig, (ax_l, ax_g) = new_figure(ncols=2)
-    loss_curves(losses, x, xlabel=xlabel, title="loss", ax=ax_l, ylim=loss_ylim, colors=colors)
-    gradient_curves(losses, x, xlabel=xlabel, title="gradient", ax=ax_g, ylim=grad_ylim, colors=colors)
+    loss_curves(losses, x, xlabel=xlabel, title="loss", ax=ax_l, ylim=loss_ylim, colors=colors, styles=styles)
+    gradient_curves(losses, x, xlabel=xlabel, title="gradient", ax=ax_g, ylim=grad_ylim, colors=colors,
+                    styles=styles)
     return fig
 
 
@@ -203,7 +222,7 @@ def scatter_fit(x, y, fits: Mapping[str, object] | None = None, *, xlabel: str =
 
 def history_plot(histories: Mapping[str, Sequence[float]], *, xlabel: str = "step",
                  ylabel: str = "value", title: str | None = None, ax=None, logy: bool = False,
-                 colors: Mapping[str, str] | None = None):
+                 colors: Mapping[str, str] | None = None, styles: Mapping[str, str] | None = None):
     """Plot training histories ``{label: [v0, v1, ...]}`` against the step number."""
     if ax is None:
         fig, ax = new_figure()
@@ -211,12 +230,11 @@ def history_plot(histories: Mapping[str, Sequence[float]], *, xlabel: str = "ste
         fig = ax.figure
     for i, (label, h) in enumerate(histories.items()):
         color = (colors or {}).get(label, color_for(label, i))
-        ax.plot(np.arange(len(h)), _np(h), label=label, color=color)
+        ax.plot(np.arange(len(h)), _np(h), label=label, color=color, linestyle=(styles or {}).get(label, "-"))
     if logy:
         ax.set_yscale("log")
     _finish(ax, xlabel, ylabel, title)
     return fig
-
 
 
 def grouped_bars(groups: Mapping[str, Sequence[float]], categories: Sequence[str], *, ylabel: str,

@@ -8,8 +8,10 @@ depend on the machine that made them.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -169,3 +171,106 @@ def test_the_width_checker_finds_a_long_source_line_and_a_long_printed_line(tmp_
     path.write_text(json.dumps(nb), encoding="utf-8")
     found = _lines_wider_than_the_page(path)
     assert [line.split(" (")[0] for line in found] == ["cell 0 source", "cell 0 stdout"], found
+
+
+# ----------------------------------------------------------------------------- figures and tabs
+
+MIN_DPI = 150
+
+
+def _png_dpi(png: bytes) -> float | None:
+    """The resolution a PNG declares in its pHYs chunk (pixels per metre -> dots per inch)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    i = 8
+    while i < len(png):
+        (length,) = struct.unpack(">I", png[i:i + 4])
+        kind = png[i + 4:i + 8]
+        if kind == b"pHYs":
+            per_metre, _, unit = struct.unpack(">IIB", png[i + 8:i + 17])
+            return per_metre * 0.0254 if unit == 1 else None
+        i += 12 + length
+    return None
+
+
+def _figure_cells(path: Path) -> list[tuple[int, dict]]:
+    return [(i, c) for i, c in enumerate(_code_cells(path))
+            if any("image/png" in out.get("data", {}) for out in c["outputs"])]
+
+
+def _markdown(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figures_are_stored_at_150_dpi_or_more(path):
+    for i, cell in _figure_cells(path):
+        for out in cell["outputs"]:
+            if "image/png" in out.get("data", {}):
+                dpi = _png_dpi(base64.b64decode(out["data"]["image/png"]))
+                assert dpi is not None and dpi >= MIN_DPI - 0.5, f"{path.name} cell {i}: {dpi} dpi"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figures_are_numbered_captioned_and_referred_to(path):
+    # A figure is a cell whose metadata gives MyST-NB a caption and a name: the book numbers it
+    # (numfig), and the text refers to it by number with {numref}.
+    text = _markdown(path)
+    for i, cell in _figure_cells(path):
+        figure = cell["metadata"].get("mystnb", {}).get("figure", {})
+        name, caption = figure.get("name", ""), figure.get("caption", "")
+        assert name.startswith("fig-"), f"{path.name} cell {i}: a figure without a 'fig-' name"
+        assert len(caption.split()) >= 8, f"{path.name} cell {i}: figure {name} has no real caption"
+        assert f"`{name}`" in text, f"{path.name}: figure {name} is never referred to ({{numref}}`{name}`)"
+
+
+TAB_TAGS = ("pytorch", "paddle")
+
+
+def _tab_runs(path: Path) -> list[list[tuple[int, str]]]:
+    """Runs of consecutive cells (of any type) tagged for the framework tabs."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    runs, run = [], []
+    for i, cell in enumerate(cells):
+        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t in TAB_TAGS]
+        if tags and cell["cell_type"] == "code":
+            run.append((i, tags[0]))
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_paddle_code_sits_in_framework_tabs(path):
+    # The text reads in one framework: every cell that runs Paddle is in the PaddlePaddle tab of
+    # a tab set (consecutive cells tagged 'pytorch' then 'paddle'), beside its PyTorch twin.
+    tagged = {i for run in _tab_runs(path) for i, _ in run}
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for i, cell in enumerate(cells):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and re.search(r"\bpaddle\b|\bLP\.", source) and path.name != "catalogue.ipynb":
+            assert i in tagged and "paddle" in cell["metadata"]["tags"], f"{path.name} cell {i} runs Paddle untagged"
+    for run in _tab_runs(path):
+        tags = [t for _, t in run]
+        assert set(tags) == set(TAB_TAGS), f"{path.name} cells {run}: a tab set needs both tabs"
+        assert tags == sorted(tags, key=TAB_TAGS.index), f"{path.name} cells {run}: PyTorch cells come first"
+
+
+def test_the_dpi_reader_reads_what_matplotlib_writes():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(1, 1))
+    for dpi in (100, 150):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi)
+        assert _png_dpi(buffer.getvalue()) == pytest.approx(dpi, abs=0.5)
+    plt.close(fig)
