@@ -105,7 +105,7 @@ CATALOG: tuple[LossRecord, ...] = (
          "smooth_l1_loss", "smooth_l1_loss", "SmoothL1Loss", "SmoothL1Loss",
          note="torch's beta is paddle's delta with is_huber=False; "
               "huber_loss(delta) = delta * smooth_l1_loss(beta=delta)"),
-    _rec("log_cosh_loss", "Log-Cosh 损失", "regression", r"l_n = \log \cosh (x_n - y_n)",
+    _rec("log_cosh_loss", "对数双曲余弦损失", "regression", r"l_n = \log \cosh (x_n - y_n)",
          None, None, "LogCoshLoss"),
     _rec("quantile_loss", "分位数损失", "regression",
          r"l_n = \max\bigl(q (y_n - x_n),\ (q - 1)(y_n - x_n)\bigr)",
@@ -125,7 +125,8 @@ CATALOG: tuple[LossRecord, ...] = (
          "binary_cross_entropy", "binary_cross_entropy", "BCELoss", "BCELoss",
          note="input is a probability; each log is clamped at -100"),
     _rec("binary_cross_entropy_with_logits", "带 Logits 的二元交叉熵", "classification",
-         r"l_n = -w_n \left[ p_c\, y_n \log \sigma(x_n) + (1 - y_n) \log \sigma(-x_n) \right]",
+         r"l_n = -w_n \left[ w^{+} y_n \log \sigma(x_n) + (1 - y_n) \log \sigma(-x_n) \right],"
+         r"\ w^{+} = \texttt{pos\_weight}",
          "binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits",
          "BCEWithLogitsLoss", "BCEWithLogitsLoss"),
     _rec("cross_entropy", "交叉熵", "classification",

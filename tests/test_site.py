@@ -194,3 +194,33 @@ def test_checker_catches_a_broken_link():
     # The link checker itself must be able to fail.
     assert _check_link("intro.html", "no-such-page.html") is not None
     assert _check_link("intro.html", "intro.html#no-such-anchor") is not None
+
+
+@pytest.mark.browser
+def test_framework_tabs_switch_together(site, browser):
+    # Tagged PyTorch / Paddle cells become tab sets; clicking "PaddlePaddle" in one set shows the
+    # Paddle code in every set on the page (one sync group), and the Paddle cells stay hidden before.
+    page = browser.new_page()
+    page.goto(site + "book/regression/l1_l2.html", wait_until="load")
+    sets = page.locator(".sd-tab-set")
+    assert sets.count() >= 1, "l1_l2 has no framework tab set"
+    labels = sets.first.locator("label").all_inner_texts()
+    assert [t.strip() for t in labels] == ["PyTorch", "PaddlePaddle"], labels
+    paddle_code = page.locator(".sd-tab-set .sd-tab-content .cell.tag_paddle")
+    assert paddle_code.count() >= 1
+    assert not paddle_code.last.is_visible()
+    sets.first.locator("label", has_text="PaddlePaddle").click()
+    page.wait_for_timeout(200)
+    assert all(paddle_code.nth(i).is_visible() for i in range(paddle_code.count()))
+    assert "import paddle" in page.locator(".sd-tab-set .cell.tag_paddle").first.inner_text() or \
+        "LP." in page.locator(".sd-tab-set .cell.tag_paddle").first.inner_text()
+    page.close()
+
+
+@pytest.mark.browser
+def test_figures_are_numbered(site, browser):
+    page = browser.new_page()
+    page.goto(site + "book/regression/l1_l2.html", wait_until="load")
+    captions = page.locator("figure figcaption .caption-number").all_inner_texts()
+    page.close()
+    assert len(captions) >= 3 and all(c.startswith("Fig.") for c in captions), captions
