@@ -43,8 +43,11 @@ book: setup
 chromium:
 	@bash scripts/ensure_chromium.sh
 
+# The unit tests, and the doctest of every module of the package.
+UNIT := tests lossnotes --doctest-modules
+
 test-unit: setup
-	$(PY) -m pytest tests
+	$(PY) -m pytest $(UNIT)
 
 test-notebooks: setup
 	env -u MPLBACKEND $(PY) -m pytest $(NBVAL)
@@ -54,7 +57,7 @@ test-site: setup chromium
 
 test: setup chromium
 	$(PY) -m ruff check .
-	$(PY) -m pytest tests
+	$(PY) -m pytest $(UNIT)
 	env -u MPLBACKEND $(PY) -m pytest $(NBVAL)
 
 execute: setup
