@@ -509,7 +509,7 @@ def test_fused_input_gradient_matches_torch(ours, theirs, kwargs, reduction, dty
         x.view(-1)[:4] = y.view(-1)[:4] + torch.tensor([0.0, 0.7, -0.7, 0.3]).to(dtype)  # 0 and +-threshold
         value, grad = _value_and_input_grad(ours, x, y, reduction, kwargs)
         expected, expected_grad = _value_and_input_grad(theirs, x, y, reduction, kwargs)
-        tol = TOLERANCES[dtype] if shape == (6, 5) else {"rtol": 1e-4, "atol": 1e-6}
+        tol = TOLERANCES[dtype]  # a blockwise sum differs from one sum only by rounding
         torch.testing.assert_close(value, expected, **tol)
         torch.testing.assert_close(grad, expected_grad, **TOLERANCES[dtype])
 
