@@ -1,9 +1,39 @@
 """Named input checks. Each raises ``TypeError`` or ``ValueError`` naming the argument, what it
-got and what it needs, so a reader sees the mistake instead of a silent broadcast."""
+got and what it needs, so a reader sees the mistake instead of a silent broadcast.
+
+The error policy: where PyTorch raises ``RuntimeError`` (or ``IndexError``) for bad input, the
+lossnotes exception *is* that type as well. :class:`InputError` is a ``ValueError`` and a
+``RuntimeError``; :class:`InputIndexError` adds ``IndexError`` (class index out of range);
+:class:`InputDtypeError` is a ``TypeError`` and a ``NotImplementedError`` (a ``RuntimeError``:
+torch raises one or the other for a wrong dtype, depending on the kernel).
+"""
 
 from __future__ import annotations
 
 import torch
+
+
+class InputError(ValueError, RuntimeError):
+    """Bad input where PyTorch raises ``RuntimeError``.
+
+    It is both a ``ValueError`` (the lossnotes convention) and a ``RuntimeError`` (what torch
+    raises for the same input), so ``except RuntimeError`` written against torch and
+    ``except ValueError`` written against lossnotes both catch it.
+    """
+
+
+class InputIndexError(InputError, IndexError):
+    """A class index (or dimension) out of range, where PyTorch raises ``IndexError``.
+
+    It is also an :class:`InputError` (so a ``ValueError`` and a ``RuntimeError``): PyTorch
+    raises ``IndexError`` for ``nll_loss`` / ``cross_entropy`` and ``RuntimeError`` for the margin
+    losses, and one class fits both.
+    """
+
+
+class InputDtypeError(TypeError, NotImplementedError):
+    """A tensor of the wrong dtype, where PyTorch raises ``RuntimeError`` or its subclass
+    ``NotImplementedError`` ("... not implemented for 'Long'"). It is a ``TypeError`` too."""
 
 
 def check_tensor(x: object, name: str) -> torch.Tensor:
@@ -21,11 +51,12 @@ def check_floating(x: torch.Tensor, name: str) -> torch.Tensor:
     return x
 
 
-def check_integer(x: torch.Tensor, name: str) -> torch.Tensor:
-    """Raise ``TypeError`` unless ``x`` is an integer (class-index) tensor."""
+def check_integer(x: torch.Tensor, name: str, what: str = "an integer tensor of class indices") -> torch.Tensor:
+    """Raise :class:`InputDtypeError` (a ``TypeError``) unless ``x`` is an integer tensor;
+    ``what`` says what it must be."""
     check_tensor(x, name)
     if x.is_floating_point() or x.is_complex() or x.dtype == torch.bool:
-        raise TypeError(f"{name} must be an integer tensor of class indices, got dtype {x.dtype}")
+        raise InputDtypeError(f"{name} must be {what}, got dtype {x.dtype}")
     return x
 
 
@@ -37,16 +68,8 @@ def check_same_shape(a: torch.Tensor, b: torch.Tensor, name_a: str, name_b: str)
         )
 
 
-def check_same_device(a: torch.Tensor, b: torch.Tensor, name_a: str, name_b: str) -> None:
-    """Raise ``ValueError`` unless ``a`` and ``b`` live on the same device."""
-    if a.device != b.device:
-        raise ValueError(
-            f"{name_a} and {name_b} must be on the same device, got {a.device} and {b.device}"
-        )
-
-
 def check_in_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
-    """Raise ``ValueError`` unless every element of ``x`` lies in ``[low, high]``.
+    """Raise :class:`InputError` unless every element of ``x`` lies in ``[low, high]``.
 
     This reads the tensor's values, so it synchronises with the device; losses call it only
     where PyTorch itself validates values (e.g. probabilities in ``binary_cross_entropy``).
@@ -56,12 +79,12 @@ def check_in_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
     bad = (x < low) | (x > high) | torch.isnan(x)
     if bool(bad.any()):
         first = x[bad][0].item()
-        raise ValueError(f"all elements of {name} should be between {low} and {high}, got {first}")
+        raise InputError(f"all elements of {name} should be between {low} and {high}, got {first}")
 
 
 def check_class_indices(target: torch.Tensor, num_classes: int, name: str = "target",
                         ignore_index: int | None = None) -> None:
-    """Raise ``ValueError`` unless every class index lies in ``[0, num_classes)``
+    """Raise :class:`InputIndexError` unless every class index lies in ``[0, num_classes)``
     (``ignore_index`` excepted)."""
     if target.numel() == 0:
         return
@@ -70,16 +93,7 @@ def check_class_indices(target: torch.Tensor, num_classes: int, name: str = "tar
         bad &= target != ignore_index
     if bool(bad.any()):
         first = int(target[bad][0].item())
-        raise ValueError(
+        raise InputIndexError(
             f"{name} contains class index {first}, outside the valid range [0, {num_classes - 1}]"
             + (f" (ignore_index={ignore_index})" if ignore_index is not None else "")
         )
-
-
-class InputError(ValueError, RuntimeError):
-    """Bad input where PyTorch raises ``RuntimeError``.
-
-    It is both a ``ValueError`` (the lossnotes convention) and a ``RuntimeError`` (what torch
-    raises for the same input), so ``except RuntimeError`` written against torch and
-    ``except ValueError`` written against lossnotes both catch it.
-    """

@@ -16,10 +16,18 @@ import warnings
 
 import torch
 
-from lossnotes._checks import check_class_indices, check_floating, check_in_range, check_tensor
-from lossnotes._reduction import REDUCTIONS
+from lossnotes._checks import (
+    InputDtypeError,
+    InputError,
+    InputIndexError,
+    check_class_indices,
+    check_floating,
+    check_in_range,
+    check_tensor,
+)
+from lossnotes._reduction import KL_DIV, NOT_VALID, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
-from lossnotes.regression import _compute_dtype, _reference_grads, _resolve_reduction
+from lossnotes.regression import _compute_dtype, _reference_grads
 
 __all__ = [
     "binary_cross_entropy",
@@ -57,7 +65,7 @@ def _check_weight_vector(weight: torch.Tensor | None, num_classes: int, input: t
         return
     check_tensor(weight, "weight")
     if weight.dim() != 1 or weight.numel() != num_classes:
-        raise ValueError(
+        raise InputError(
             f"weight tensor should be defined either for all {num_classes} classes or no classes "
             f"but got weight tensor of shape: {list(weight.shape)}"
         )
@@ -77,7 +85,7 @@ def _check_index_target(input: torch.Tensor, target: torch.Tensor) -> int:
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()}) for input")
     if target.dtype not in (torch.int64, torch.uint8):
-        raise TypeError(f"expected target dtype to be Long or Byte, but got {target.dtype}")
+        raise InputDtypeError(f"expected target dtype to be Long or Byte, but got {target.dtype}")
     if input.dim() == 1:
         if target.dim() != 0:
             raise ValueError(
@@ -225,7 +233,7 @@ def nll_loss(
     See also:
         ``torch.nn.functional.nll_loss``; ``paddle.nn.functional.nll_loss`` (same semantics).
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     check_floating(input, "input")
     check_tensor(target, "target")
     target = _unbatched_target(input, target)
@@ -304,24 +312,24 @@ def cross_entropy(
         ``torch.nn.functional.cross_entropy``; ``paddle.nn.functional.cross_entropy`` (its class
         axis defaults to -1, not 1, and probability targets need ``soft_label=True``).
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     check_floating(input, "input")
     check_tensor(target, "target")
     if not isinstance(label_smoothing, int | float) or not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()}) for input")
+        raise InputError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.dim() < 1:  # torch's cross_entropy looks up the class dimension 1: IndexError
+        raise InputIndexError(f"Expected 1 or more dimensions (got {input.dim()}) for input")
     class_dim = 0 if input.dim() == 1 else 1
     num_classes = input.shape[class_dim]
     dtype = _compute_dtype(input.dtype)
 
     if target.shape == input.shape:  # class probabilities
         if not target.is_floating_point():
-            raise TypeError(
+            raise InputDtypeError(
                 f"Expected floating point type for target with class probabilities, got {target.dtype}"
             )
         if ignore_index >= 0:
-            raise ValueError(
+            raise InputError(
                 f"ignore_index is not supported for floating point target, got ignore_index={ignore_index}"
             )
         _check_weight_vector(weight, num_classes, input)
@@ -468,7 +476,7 @@ def binary_cross_entropy(
     See also:
         ``torch.nn.functional.binary_cross_entropy``; ``paddle.nn.functional.binary_cross_entropy``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     check_floating(input, "input")
     check_floating(target, "target")
     if target.shape != input.shape:
@@ -588,7 +596,7 @@ def binary_cross_entropy_with_logits(
         ``torch.nn.functional.binary_cross_entropy_with_logits``;
         ``paddle.nn.functional.binary_cross_entropy_with_logits``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     check_floating(input, "input")
     check_floating(target, "target")
     if target.shape != input.shape:
@@ -665,12 +673,9 @@ def kl_div(
     See also:
         ``torch.nn.functional.kl_div``; ``paddle.nn.functional.kl_div`` (same argument order).
     """
-    if size_average is not None or reduce is not None:
-        reduction = _resolve_reduction(size_average, reduce, reduction)
-    else:
-        if reduction == "mean":
-            warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
-        reduction = _resolve_reduction(None, None, reduction, (*REDUCTIONS, "batchmean"))
+    if size_average is None and reduce is None and reduction == "mean":
+        warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=KL_DIV)
     out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
     dtype = _compute_dtype(out_dtype)
     x, y = input.to(dtype), target.to(dtype)
@@ -725,10 +730,10 @@ def soft_margin_loss(
     See also:
         ``torch.nn.functional.soft_margin_loss``; ``paddle.nn.functional.soft_margin_loss``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
     if not _broadcasts_to(target.shape, input.shape):
-        raise ValueError(
+        raise InputError(
             f"target of shape {tuple(target.shape)} must have (or broadcast to) the input's shape "
             f"{tuple(input.shape)}"
         )
@@ -779,7 +784,7 @@ def multilabel_soft_margin_loss(
         ``torch.nn.functional.multilabel_soft_margin_loss``;
         ``paddle.nn.functional.multi_label_soft_margin_loss``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=NOT_VALID)
     out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
     if input.dim() == 0:
         raise ValueError("input must have a class dimension (shape (N, C) or (C,)), got a 0-d tensor")
@@ -798,12 +803,12 @@ def multilabel_soft_margin_loss(
 
 def _check_margin_input(input: torch.Tensor, name: str) -> None:
     if input.dim() not in (1, 2) or input.shape[-1] == 0:
-        raise ValueError(
+        raise InputError(
             f"{name}: expected non-empty vector or matrix with optional 0-dim batch size, "
             f"but got input of shape {list(input.shape)}"
         )
     if input.dim() == 1 and input.numel() == 0:
-        raise ValueError(f"{name}: input must not be empty")
+        raise InputError(f"{name}: input must not be empty")
 
 
 def _multi_margin_reference(input, target, weight, p, margin, reduction):
@@ -916,18 +921,18 @@ def multi_margin_loss(
     See also:
         ``torch.nn.functional.multi_margin_loss``; ``paddle.nn.functional.multi_margin_loss``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     if p not in (1, 2) or isinstance(p, bool):
         raise ValueError(f"only p == 1 and p == 2 supported, got p={p}")
     check_floating(input, "input")
     check_tensor(target, "target")
     _check_margin_input(input, "multi_margin_loss")
     if target.dtype != torch.int64:
-        raise TypeError(f"target must be an int64 tensor of class indices, got dtype {target.dtype}")
+        raise InputDtypeError(f"target must be an int64 tensor of class indices, got dtype {target.dtype}")
     num_classes = input.shape[-1]
     batch_shape = input.shape[:-1]
     if target.shape != batch_shape and not (input.dim() == 1 and target.shape == (1,)):
-        raise ValueError(
+        raise InputError(
             "multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
             f"samples (batch size). Expected target size {list(batch_shape)}, but got "
             f"{list(target.shape)}. Input has shape {list(input.shape)}."
@@ -935,9 +940,9 @@ def multi_margin_loss(
     if weight is not None:
         check_tensor(weight, "weight")
         if weight.dim() != 1:
-            raise ValueError(f"weight must be one-dimensional, got shape {tuple(weight.shape)}")
+            raise InputError(f"weight must be one-dimensional, got shape {tuple(weight.shape)}")
         if weight.numel() != num_classes:
-            raise ValueError(f"inconsistent weight size, expected {num_classes} but got {list(weight.shape)}")
+            raise InputError(f"inconsistent weight size, expected {num_classes} but got {list(weight.shape)}")
     check_class_indices(target, num_classes, "target")
     return _MultiMargin.apply(input, target, weight, p, margin, reduction)
 
@@ -1092,14 +1097,14 @@ def multilabel_margin_loss(
     See also:
         ``torch.nn.functional.multilabel_margin_loss``; ``paddle.nn.functional.multi_label_margin_loss``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     check_floating(input, "input")
     check_tensor(target, "target")
     _check_margin_input(input, "multilabel_margin_loss")
     if target.dtype != torch.int64:
-        raise TypeError(f"target must be an int64 tensor of class indices, got dtype {target.dtype}")
+        raise InputDtypeError(f"target must be an int64 tensor of class indices, got dtype {target.dtype}")
     if target.shape != input.shape:
-        raise ValueError(
+        raise InputError(
             f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
         )
     num_classes = input.shape[-1]
@@ -1113,5 +1118,5 @@ def multilabel_margin_loss(
         longest, bad = torch.stack([lengths.max(), bad_any.long()]).tolist()
     if bad:
         bad = target[(target < -1) | (target >= num_classes)][0].item()
-        raise ValueError(f"target contains {bad}, outside the valid range [-1, {num_classes - 1}]")
+        raise InputIndexError(f"target contains {bad}, outside the valid range [-1, {num_classes - 1}]")
     return _MultiLabelMargin.apply(input, target, lengths, longest, reduction)

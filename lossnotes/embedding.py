@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 
 from lossnotes._checks import InputError, check_floating, check_tensor
-from lossnotes._reduction import check_reduction, legacy_get_string
+from lossnotes._reduction import EXTRA, TUPLE_CHECK, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
 
 __all__ = [
@@ -32,13 +32,6 @@ __all__ = [
 _COSINE_EPS = 1e-12
 # F.normalize's default floor on the norm, used by info_nce_loss.
 _NORMALIZE_EPS = 1e-12
-
-
-def _reduction_from(size_average: bool | None, reduce_: bool | None, reduction: str) -> str:
-    """Resolve the deprecated flags the way torch does (they win, with a warning)."""
-    if size_average is not None or reduce_ is not None:
-        return legacy_get_string(size_average, reduce_)
-    return check_reduction(reduction)
 
 
 def _upcast(x: torch.Tensor) -> torch.Tensor:
@@ -106,7 +99,7 @@ def margin_ranking_loss(
         ``torch.nn.functional.margin_ranking_loss``; ``paddle.nn.functional.margin_ranking_loss``
         (which silently broadcasts ``(N, 1)`` against ``(N)`` to ``(N, N)``).
     """
-    reduction = _reduction_from(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     for name, t in (("input1", input1), ("input2", input2), ("target", target)):
         check_tensor(t, name)
     if input1.dim() != input2.dim() or input1.dim() != target.dim():
@@ -168,7 +161,7 @@ def hinge_embedding_loss(
         ``torch.nn.functional.hinge_embedding_loss``; ``paddle.nn.functional.hinge_embedding_loss``
         (which gives 0 for a label 0).
     """
-    reduction = _reduction_from(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     check_tensor(input, "input")
     check_tensor(target, "target")
     _broadcast_or_raise({"input": input.shape, "target": target.shape}, "hinge_embedding_loss")
@@ -227,7 +220,7 @@ def cosine_embedding_loss(
         ``torch.nn.functional.cosine_embedding_loss``; ``paddle.nn.functional.cosine_embedding_loss``
         (which requires a 1-D label).
     """
-    reduction = _reduction_from(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     for name, t in (("input1", input1), ("input2", input2), ("target", target)):
         check_tensor(t, name)
     if target.dim() not in (0, 1):
@@ -380,7 +373,7 @@ def triplet_margin_loss(
         ``torch.nn.functional.triplet_margin_loss``; ``paddle.nn.functional.triplet_margin_loss``
         (where ``eps`` is called ``epsilon`` and ``margin=0`` is allowed).
     """
-    reduction = _reduction_from(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     return _triplet_core(
         anchor, positive, negative, lambda x, y: pairwise_distance(x, y, p, eps), margin, swap, reduction
     )
@@ -433,7 +426,7 @@ def triplet_margin_with_distance_loss(
         ``torch.nn.functional.triplet_margin_with_distance_loss``;
         ``paddle.nn.functional.triplet_margin_with_distance_loss`` (which rejects negative distances).
     """
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=TUPLE_CHECK)
     if distance_function is None:
         distance_function = pairwise_distance
     return _triplet_core(anchor, positive, negative, distance_function, margin, swap, reduction)
@@ -490,7 +483,7 @@ def contrastive_loss(
         No native op in torch or paddle; ``pytorch_metric_learning.losses.ContrastiveLoss``
         uses unsquared hinges and averages non-zero terms only.
     """
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=EXTRA)
     check_floating(x1, "x1")
     check_floating(x2, "x2")
     check_tensor(target, "target")
@@ -565,7 +558,7 @@ def info_nce_loss(
         No native op in torch or paddle; it equals
         ``F.cross_entropy(F.normalize(q) @ F.normalize(k).T / tau, torch.arange(N))``.
     """
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=EXTRA)
     check_floating(query, "query")
     check_floating(key, "key")
     if query.dim() != 2:

@@ -16,7 +16,7 @@ import torch
 from torch import Tensor
 
 from lossnotes import functional as F
-from lossnotes._reduction import legacy_get_string
+from lossnotes._reduction import apply_legacy_flags
 
 __all__ = [
     "BCELoss",
@@ -56,10 +56,8 @@ class _Loss(torch.nn.Module):
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
-        if size_average is not None or reduce is not None:
-            self.reduction = legacy_get_string(size_average, reduce)
-        else:
-            self.reduction = reduction
+        # as in torch.nn: map the deprecated flags now, check ``reduction`` in ``forward``
+        self.reduction = apply_legacy_flags(reduction, size_average, reduce)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

@@ -18,8 +18,16 @@ from collections.abc import Sequence
 
 import torch
 
-from lossnotes._checks import check_same_shape, check_tensor
-from lossnotes._reduction import REDUCTIONS, check_reduction, legacy_get_string
+from lossnotes._checks import InputDtypeError, InputError, check_same_shape, check_tensor
+from lossnotes._reduction import (
+    EXTRA,
+    GET_ENUM,
+    MEAN_ONLY,
+    NOT_VALID,
+    STRING_CHECK,
+    WEIGHTED,
+    resolve_reduction,
+)
 from lossnotes._reduction import reduce as _reduce
 
 __all__ = [
@@ -41,23 +49,6 @@ _LOW_PRECISION = (torch.float16, torch.bfloat16)
 # ----------------------------------------------------------------------------- shared helpers
 
 
-def _resolve_reduction(size_average, reduce_, reduction, allowed=REDUCTIONS) -> str:
-    """Map the deprecated flags (with PyTorch's warning) or validate ``reduction``.
-
-    Like PyTorch, ``'elementwise_mean'`` still works, with a deprecation warning.
-    """
-    if size_average is not None or reduce_ is not None:
-        return legacy_get_string(size_average, reduce_)
-    if reduction == "elementwise_mean":
-        warnings.warn(
-            "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-            UserWarning,
-            stacklevel=3,
-        )
-        return "mean"
-    return check_reduction(reduction, allowed)
-
-
 def _compute_dtype(dtype: torch.dtype) -> torch.dtype:
     """float16/bfloat16 are computed in float32; every other dtype in itself."""
     return torch.float32 if dtype in _LOW_PRECISION else dtype
@@ -69,7 +60,7 @@ def _floating_pair(input: torch.Tensor, target: torch.Tensor) -> torch.dtype:
     check_tensor(target, "target")
     dtype = torch.result_type(input, target)
     if not dtype.is_floating_point:
-        raise TypeError(
+        raise InputDtypeError(
             f"input and target must promote to a floating-point dtype, got {input.dtype} and {target.dtype}"
         )
     return dtype
@@ -301,7 +292,7 @@ def mse_loss(
         ``torch.nn.functional.mse_loss``; ``paddle.nn.functional.mse_loss`` (no ``weight``).
     """
     _warn_size_mismatch(input, target)
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=GET_ENUM if weight is None else WEIGHTED)
     _check_weight_like_input(weight, input)
     if weight is None:
         _floating_pair(input, target)
@@ -353,7 +344,7 @@ def l1_loss(
         ``torch.nn.functional.l1_loss``; ``paddle.nn.functional.l1_loss`` (no ``weight``).
     """
     _warn_size_mismatch(input, target)
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=GET_ENUM if weight is None else WEIGHTED)
     _check_weight_like_input(weight, input)
     diff, out_dtype = _difference(input, target)
     w = None if weight is None else weight.to(diff.dtype)
@@ -405,9 +396,9 @@ def smooth_l1_loss(
         ``delta`` is a Huber delta, not this ``beta``).
     """
     _warn_size_mismatch(input, target)
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss does not support negative values for beta, got beta={beta}")
+        raise InputError(f"smooth_l1_loss does not support negative values for beta, got beta={beta}")
     if beta == 0:
         diff, out_dtype = _difference(input, target)
         return _reduce(diff.abs(), reduction).to(out_dtype)
@@ -456,9 +447,9 @@ def huber_loss(
         ``is_huber=True``).
     """
     _warn_size_mismatch(input, target)
-    reduction = check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=GET_ENUM if weight is None else WEIGHTED)
     if delta <= 0:
-        raise ValueError(f"huber_loss does not support non-positive values for delta, got delta={delta}")
+        raise InputError(f"huber_loss does not support non-positive values for delta, got delta={delta}")
     _check_weight_like_input(weight, input)
     if weight is None:
         _floating_pair(input, target)
@@ -524,7 +515,7 @@ def poisson_nll_loss(
         ``torch.nn.functional.poisson_nll_loss``; paddle has ``paddle.nn.functional.poisson_nll_loss``
         with ``epsilon`` for ``eps``.
     """
-    reduction = _resolve_reduction(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=STRING_CHECK)
     out_dtype = _floating_pair(input, target)
     dtype = _compute_dtype(out_dtype)
     x, y = input.to(dtype), target.to(dtype)
@@ -607,7 +598,7 @@ def gaussian_nll_loss(
                 "expected the input's shape, the input's shape without its last dimension, or the "
                 "input's shape with one dimension of size 1"
             )
-    reduction = check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=NOT_VALID)
     dtype = _compute_dtype(out_dtype)
     x, y, v = input.to(dtype), target.to(dtype), var.to(dtype)
     # Clamp the value but let the gradient through unchanged, as PyTorch's in-place no_grad clamp does.
@@ -661,7 +652,7 @@ def rmse_loss(
     See also:
         ``torch.nn.functional.mse_loss`` (no RMSE in torch or paddle).
     """
-    check_reduction(reduction, ("mean",))
+    resolve_reduction(reduction, rule=MEAN_ONLY)
     if not eps >= 0:
         raise ValueError(f"eps must be non-negative, got {eps}")
     diff, out_dtype = _same_shape_difference(input, target)
@@ -697,7 +688,7 @@ def mean_bias_error(input: torch.Tensor, target: torch.Tensor, *, reduction: str
     See also:
         :func:`l1_loss`, which takes the absolute value first.
     """
-    check_reduction(reduction)
+    resolve_reduction(reduction, rule=EXTRA)
     diff, out_dtype = _same_shape_difference(input, target)
     return _reduce(diff, reduction).to(out_dtype)
 
@@ -735,7 +726,7 @@ def log_cosh_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
     See also:
         ``keras.losses.log_cosh``, ``optax.losses.log_cosh`` (neither torch nor paddle has it).
     """
-    check_reduction(reduction)
+    resolve_reduction(reduction, rule=EXTRA)
     diff, out_dtype = _same_shape_difference(input, target)
     a = diff.abs()
     # log cosh d = log((e^d + e^-d) / 2) = |d| + log(1 + e^{-2|d|}) - log 2
@@ -786,7 +777,7 @@ def quantile_loss(
     See also:
         ``sklearn.metrics.mean_pinball_loss`` (``alpha``); neither torch nor paddle has it.
     """
-    check_reduction(reduction)
+    resolve_reduction(reduction, rule=EXTRA)
     check_tensor(input, "input")
     check_tensor(target, "target")
     if isinstance(quantile, bool):

@@ -8,8 +8,15 @@ import math
 import torch
 from torch.autograd.function import once_differentiable
 
-from lossnotes._checks import InputError, check_class_indices, check_floating, check_tensor
-from lossnotes._reduction import check_reduction
+from lossnotes._checks import (
+    InputDtypeError,
+    InputError,
+    check_class_indices,
+    check_floating,
+    check_integer,
+    check_tensor,
+)
+from lossnotes._reduction import resolve_reduction
 
 __all__ = ["auto_chunk_rows", "linear_cross_entropy"]
 
@@ -437,7 +444,7 @@ def linear_cross_entropy(
         then not for label smoothing, probability targets or K-dimensional heads). Paddle has
         no fused op.
     """
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction)
     check_floating(input, "input")
     check_floating(linear_weight, "linear_weight")
     check_tensor(target, "target")
@@ -478,7 +485,7 @@ def linear_cross_entropy(
                 f"weight must have shape ({n_classes},), one entry per class, got {tuple(weight.shape)}"
             )
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise InputError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
 
     batch_shape = tuple(input.shape[:-1])
     logits_shape = (*batch_shape, n_classes, *out_features)
@@ -487,13 +494,10 @@ def linear_cross_entropy(
         if ignore_index is not None:
             raise InputError("ignore_index cannot be specified when target contains probabilities")
         if not target.is_floating_point():
-            raise TypeError(f"a probability target must be floating point, got dtype {target.dtype}")
+            raise InputDtypeError(f"a probability target must be floating point, got dtype {target.dtype}")
     else:
-        if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
-            raise TypeError(
-                f"target must hold class indices (an integer dtype) or class probabilities of shape "
-                f"{logits_shape}; got dtype {target.dtype} and shape {tuple(target.shape)}"
-            )
+        check_integer(target, "target", f"class indices (an integer dtype) or class probabilities of shape "
+                      f"{logits_shape} (it has shape {tuple(target.shape)})")
         if tuple(target.shape) != (*batch_shape, *out_features):
             raise InputError(
                 f"target must have shape {(*batch_shape, *out_features)} (class indices) or "

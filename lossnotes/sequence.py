@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import torch
 from torch.autograd.function import once_differentiable
 
-from lossnotes._checks import InputError, check_floating, check_tensor
-from lossnotes._reduction import check_reduction
+from lossnotes._checks import InputError, check_floating, check_integer, check_tensor
+from lossnotes._reduction import resolve_reduction
 
 __all__ = ["ctc_loss"]
 
@@ -16,8 +16,7 @@ __all__ = ["ctc_loss"]
 def _as_lengths(lengths, name: str, device: torch.device) -> torch.Tensor:
     """Lengths given as a tensor, a tuple/list of ints or an int, as a 1-D int64 tensor."""
     if isinstance(lengths, torch.Tensor):
-        if lengths.is_floating_point() or lengths.is_complex() or lengths.dtype == torch.bool:
-            raise TypeError(f"{name} must be integral, got dtype {lengths.dtype}")
+        check_integer(lengths, name, "integral")
         return lengths.to(device=device, dtype=torch.long).reshape(-1)
     if isinstance(lengths, int) and not isinstance(lengths, bool):
         return torch.tensor([lengths], dtype=torch.long, device=device)
@@ -199,7 +198,7 @@ def ctc_loss(
         ``torch.nn.functional.ctc_loss`` (same arguments); ``paddle.nn.functional.ctc_loss``
         (which applies softmax itself and so expects raw logits).
     """
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction)
     check_floating(log_probs, "log_probs")
     check_tensor(targets, "targets")
     if log_probs.numel() == 0:
@@ -220,8 +219,7 @@ def ctc_loss(
     for name, lengths in (("input_lengths", in_len), ("target_lengths", tg_len)):
         if lengths.numel() != batch:
             raise InputError(f"{name} must have one entry per batch element ({batch}), got {lengths.numel()}")
-    if targets.is_floating_point() or targets.is_complex() or targets.dtype == torch.bool:
-        raise TypeError(f"targets must be an integer tensor of label indices, got dtype {targets.dtype}")
+    check_integer(targets, "targets", "an integer tensor of label indices")
     if targets.dim() not in (1, 2):
         raise InputError(f"targets must be (N, S) or 1-D concatenated, got shape {tuple(targets.shape)}")
 

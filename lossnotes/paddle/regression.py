@@ -27,7 +27,15 @@ import warnings
 
 import paddle
 
-from lossnotes._reduction import check_reduction, legacy_get_string
+from lossnotes._reduction import (
+    EXTRA,
+    GET_ENUM,
+    MEAN_ONLY,
+    NOT_VALID,
+    STRING_CHECK,
+    WEIGHTED,
+    resolve_reduction,
+)
 
 __all__ = [
     "gaussian_nll_loss",
@@ -52,18 +60,6 @@ def _check_tensor(x: object, name: str) -> paddle.Tensor:
     if not x.is_floating_point():
         raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
     return x
-
-
-def _legacy(size_average, reduce_, reduction: str) -> str:
-    """Map torch's deprecated flags (with torch's warning), accept 'elementwise_mean' (with a
-    warning, as torch does) and validate ``reduction``."""
-    if size_average is not None or reduce_ is not None:
-        return legacy_get_string(size_average, reduce_)
-    if reduction == "elementwise_mean":
-        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-                      UserWarning, stacklevel=3)
-        return "mean"
-    return check_reduction(reduction)
 
 
 def _check_same_shape(input: paddle.Tensor, target: paddle.Tensor) -> None:
@@ -147,7 +143,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
     _check_tensor(input, "input")
     _check_tensor(target, "target")
     _warn_if_broadcast(input, target)
-    reduction = _legacy(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=GET_ENUM if weight is None else WEIGHTED)
     x, y = _broadcast(input, target)
     _check_weight(weight, input)
     return _reduce(paddle.abs(x - y), reduction, weight)
@@ -179,7 +175,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     _check_tensor(input, "input")
     _check_tensor(target, "target")
     _warn_if_broadcast(input, target)
-    reduction = _legacy(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=GET_ENUM if weight is None else WEIGHTED)
     x, y = _broadcast(input, target)
     _check_weight(weight, input)
     r = x - y
@@ -220,7 +216,7 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     _check_tensor(input, "input")
     _check_tensor(target, "target")
     _warn_if_broadcast(input, target)
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=GET_ENUM if weight is None else WEIGHTED)
     if not delta > 0:
         raise ValueError(f"huber_loss does not support non-positive values for delta, got delta={delta}")
     x, y = _broadcast(input, target)
@@ -263,7 +259,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     _check_tensor(input, "input")
     _check_tensor(target, "target")
     _warn_if_broadcast(input, target)
-    reduction = _legacy(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss does not support negative values for beta, got beta={beta}")
     x, y = _broadcast(input, target)
@@ -295,7 +291,7 @@ def rmse_loss(input, target, *, reduction: str = "mean", eps: float = 0.0):
         >>> round(float(rmse_loss(x, y)), 4)
         1.633
     """
-    check_reduction(reduction, ("mean",))
+    resolve_reduction(reduction, rule=MEAN_ONLY)
     if not eps >= 0:
         raise ValueError(f"eps must be non-negative, got {eps}")
     _check_tensor(input, "input")
@@ -327,7 +323,7 @@ def mean_bias_error(input, target, *, reduction: str = "mean"):
     """
     _check_tensor(input, "input")
     _check_tensor(target, "target")
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=EXTRA)
     _check_same_shape(input, target)
     return _reduce(input - target, reduction)
 
@@ -353,7 +349,7 @@ def log_cosh_loss(input, target, *, reduction: str = "mean"):
     """
     _check_tensor(input, "input")
     _check_tensor(target, "target")
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=EXTRA)
     _check_same_shape(input, target)
     a = paddle.abs(_upcast(input) - _upcast(target))
     # cosh(r) = e^|r| (1 + e^(-2|r|)) / 2, so log cosh r = |r| + log1p(e^(-2|r|)) - log 2:
@@ -386,7 +382,7 @@ def quantile_loss(input, target, *, quantile=0.5, reduction: str = "mean"):
     References:
         Koenker and Bassett, "Regression Quantiles", Econometrica 46(1), 1978.
     """
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=EXTRA)
     _check_tensor(input, "input")
     _check_tensor(target, "target")
     if isinstance(quantile, bool):
@@ -447,7 +443,7 @@ def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False, 
     """
     _check_tensor(input, "input")
     _check_tensor(target, "target")
-    reduction = _legacy(size_average, reduce, reduction)
+    reduction = resolve_reduction(reduction, size_average, reduce, rule=STRING_CHECK)
     x, y = _broadcast(input, target)
     xu, yu = _upcast(x), _upcast(y)
     if log_input:
@@ -522,7 +518,7 @@ def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
                 "expected the input's shape, the input's shape without its last dimension, or the "
                 "input's shape with one dimension of size 1"
             )
-    check_reduction(reduction)
+    reduction = resolve_reduction(reduction, rule=NOT_VALID)
     # clamp the value, keep the identity gradient: var + (clip(var) - var) with the bracket detached
     var = var + (paddle.clip(var, min=eps) - var).detach()
     loss = 0.5 * (paddle.log(var) + (input - target) ** 2 / var)
