@@ -118,3 +118,14 @@ def test_reduce(reduction):
     loss = torch.tensor([1.0, 2.0, 6.0])
     expected = {"none": loss, "mean": torch.tensor(3.0), "sum": torch.tensor(9.0)}[reduction]
     torch.testing.assert_close(teaching.reduce(loss, reduction), expected)
+
+
+def test_teaching_forms_fit_the_book_page():
+    # The book prints these with inspect.getsource; its code column is 88 characters wide.
+    import inspect
+
+    from lossnotes.teaching import _reduce
+
+    for module in (teaching, T, _reduce):
+        wide = [line for line in inspect.getsource(module).splitlines() if len(line) > 88]
+        assert wide == [], wide

@@ -2,7 +2,7 @@
 
 
 def reduce(loss, reduction="mean"):
-    """``'none'`` keeps the element losses; ``'mean'`` averages them; ``'sum'`` adds them up."""
+    """'none' keeps the element losses, 'mean' averages them, 'sum' adds them."""
     if reduction == "none":
         return loss
     return loss.mean() if reduction == "mean" else loss.sum()

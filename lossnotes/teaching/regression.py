@@ -1,8 +1,9 @@
-r"""Teaching forms of the regression losses: ``x`` predictions, ``y`` targets, ``r = x - y``.
+r"""Teaching forms of the regression losses.
 
-Each function is the book's formula for the element loss :math:`l_n`, followed by the reduction.
-``lossnotes.functional`` computes the same values (the tests check it) with PyTorch's
-signatures, checks and memory behaviour.
+``x`` are predictions, ``y`` targets, ``r = x - y``. Each function is the book's
+formula for the element loss :math:`l_n`, followed by the reduction.
+``lossnotes.functional`` computes the same values (the tests check it) with
+PyTorch's signatures, checks and memory behaviour.
 """
 
 import math
@@ -11,8 +12,8 @@ import torch
 
 from lossnotes.teaching._reduce import reduce
 
-__all__ = ["gaussian_nll", "huber", "l1", "log_cosh", "mean_bias_error", "mse", "poisson_nll",
-           "quantile", "rmse", "smooth_l1"]
+__all__ = ["gaussian_nll", "huber", "l1", "log_cosh", "mean_bias_error", "mse",
+           "poisson_nll", "quantile", "rmse", "smooth_l1"]
 
 
 def l1(x, y, reduction="mean"):
@@ -50,30 +51,30 @@ def smooth_l1(x, y, beta=1.0, reduction="mean"):
 
 
 def log_cosh(x, y, reduction="mean"):
-    """log(cosh(r)), written so that it does not overflow: |r| + log(1 + e^{-2|r|}) - log 2."""
+    """log(cosh(r)) without overflow: |r| + log(1 + e^{-2|r|}) - log 2."""
     r = (x - y).abs()
     loss = r + torch.log1p(torch.exp(-2 * r)) - math.log(2.0)
     return reduce(loss, reduction)
 
 
 def quantile(x, y, gamma=0.5, reduction="mean"):
-    """Pinball loss: gamma per unit of under-prediction, 1 - gamma per unit of over-prediction."""
+    """Pinball loss: gamma per unit of under-prediction, 1 - gamma per unit over."""
     d = y - x
     loss = torch.maximum(gamma * d, (gamma - 1) * d)
     return reduce(loss, reduction)
 
 
 def poisson_nll(x, y, log_input=True, eps=1e-8, reduction="mean"):
-    """Poisson negative log-likelihood without the log(y!) term (PyTorch's default, full=False).
+    """Poisson negative log-likelihood without its log(y!) term (PyTorch's full=False).
 
-    With ``log_input`` the prediction is the log-rate x = log(lambda); otherwise the rate itself.
+    With ``log_input`` the prediction is the log-rate x = log(lambda), else the rate.
     """
     loss = torch.exp(x) - y * x if log_input else x - y * torch.log(x + eps)
     return reduce(loss, reduction)
 
 
 def gaussian_nll(x, y, var, eps=1e-6, full=False, reduction="mean"):
-    """Gaussian negative log-likelihood with predicted mean x and variance var (clamped at eps)."""
+    """Gaussian negative log-likelihood: mean x, variance var (clamped at eps)."""
     var = var.clamp(min=eps)
     loss = 0.5 * (torch.log(var) + (x - y) ** 2 / var)
     if full:
