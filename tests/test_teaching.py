@@ -129,3 +129,14 @@ def test_teaching_forms_fit_the_book_page():
     for module in (teaching, T, _reduce):
         wide = [line for line in inspect.getsource(module).splitlines() if len(line) > 88]
         assert wide == [], wide
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_weighted_reduce_is_torchs_class_weighted_mean(reduction, gen):
+    # nll_loss with class weights c: l_n = -c[y_n] * log p[n, y_n]; 'mean' divides by sum_n c[y_n]
+    log_probs = torch.randn(6, 3, generator=gen, dtype=torch.float64).log_softmax(dim=1)
+    target = torch.tensor([0, 2, 2, 1, 0, 2])
+    c = torch.tensor([0.5, 2.0, 1.5], dtype=torch.float64)
+    element = -log_probs.gather(1, target[:, None]).squeeze(1)
+    torch.testing.assert_close(teaching.reduce(element, reduction, weight=c[target]),
+                               F.nll_loss(log_probs, target, weight=c, reduction=reduction))
