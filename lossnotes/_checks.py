@@ -6,6 +6,11 @@ lossnotes exception *is* that type as well. :class:`InputError` is a ``ValueErro
 ``RuntimeError``; :class:`InputIndexError` adds ``IndexError`` (class index out of range);
 :class:`InputDtypeError` is a ``TypeError`` and a ``NotImplementedError`` (a ``RuntimeError``:
 torch raises one or the other for a wrong dtype, depending on the kernel).
+
+Value checks (every element of a tensor in a range, a class index below ``C``) read the device:
+one host synchronisation each. Under ``torch.compile`` they are skipped (:func:`value_checks`), so
+that the compiled graph has no break and no hidden sync; shape, dtype and option checks, which
+read no tensor values, always run.
 """
 
 from __future__ import annotations
@@ -34,6 +39,17 @@ class InputIndexError(InputError, IndexError):
 class InputDtypeError(TypeError, NotImplementedError):
     """A tensor of the wrong dtype, where PyTorch raises ``RuntimeError`` or its subclass
     ``NotImplementedError`` ("... not implemented for 'Long'"). It is a ``TypeError`` too."""
+
+
+def value_checks() -> bool:
+    """Whether checks that read tensor values (and so synchronise with the device) run: in eager
+    mode yes, under ``torch.compile`` (``torch.compiler.is_compiling()``) no.
+
+    Every loss asks this one function before a value check, so a compiled loss traces into one
+    graph; invalid values then give whatever the arithmetic gives (as torch's own compiled
+    kernels do), not an error.
+    """
+    return not torch.compiler.is_compiling()
 
 
 def check_tensor(x: object, name: str) -> torch.Tensor:
@@ -73,8 +89,9 @@ def check_in_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
 
     This reads the tensor's values, so it synchronises with the device; losses call it only
     where PyTorch itself validates values (e.g. probabilities in ``binary_cross_entropy``).
+    Skipped under ``torch.compile`` (:func:`value_checks`).
     """
-    if x.numel() == 0:
+    if x.numel() == 0 or not value_checks():
         return
     bad = (x < low) | (x > high) | torch.isnan(x)
     if bool(bad.any()):
@@ -85,8 +102,9 @@ def check_in_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
 def check_class_indices(target: torch.Tensor, num_classes: int, name: str = "target",
                         ignore_index: int | None = None) -> None:
     """Raise :class:`InputIndexError` unless every class index lies in ``[0, num_classes)``
-    (``ignore_index`` excepted)."""
-    if target.numel() == 0:
+    (``ignore_index`` excepted). One read of the device; skipped under ``torch.compile``
+    (:func:`value_checks`)."""
+    if target.numel() == 0 or not value_checks():
         return
     bad = (target < 0) | (target >= num_classes)
     if ignore_index is not None:

@@ -36,7 +36,8 @@ import torch
 
 __all__ = [
     "EXTRA", "GET_ENUM", "KL_DIV", "MEAN_ONLY", "NOT_VALID", "REDUCTIONS", "STRING_CHECK", "TUPLE_CHECK", "WEIGHTED",
-    "ReductionRule", "apply_legacy_flags", "check_reduction", "legacy_get_string", "reduce", "resolve_reduction",
+    "ReductionRule", "apply_legacy_flags", "check_reduction", "legacy_get_string", "reduce", "reduce_grad",
+    "resolve_reduction",
 ]
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -146,6 +147,21 @@ def reduce(loss: torch.Tensor, reduction: str, weight: torch.Tensor | None = Non
     if weight is None:
         return loss.mean()
     return loss.sum() / torch.broadcast_to(weight, loss.shape).sum()
+
+
+def reduce_grad(grad: torch.Tensor, reduction: str, count, factor: float | None = None) -> torch.Tensor:
+    """The backward of :func:`reduce`: what each element's gradient is multiplied by.
+
+    The fused Functions compute ``f'(x)`` per element and multiply it by this. ``grad`` is the
+    incoming gradient: a scalar for ``'mean'`` and ``'sum'``, one entry per element for
+    ``'none'``. ``'mean'`` divides it by ``count`` (the number of elements, or the total weight);
+    ``factor``, when given, is a constant of ``f'`` folded in on the way: ``grad * (factor / count)``
+    for ``'mean'`` and ``grad * factor`` otherwise. A ``count`` of 0 (an empty loss, whose
+    gradient is empty) leaves ``grad`` as it is.
+    """
+    if reduction == "mean" and not (isinstance(count, int) and count == 0):
+        return grad / count if factor is None else grad * (factor / count)
+    return grad if factor is None else grad * factor
 
 
 def legacy_get_string(size_average: bool | None, reduce_: bool | None, emit_warning: bool = True,

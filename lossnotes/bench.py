@@ -30,7 +30,6 @@ import argparse
 import atexit
 import gc
 import json
-import math
 import os
 import platform
 import re
@@ -46,139 +45,31 @@ import torch.nn.functional as TF
 
 import lossnotes
 from lossnotes import functional as LF
+from lossnotes.examples import (
+    SIZES,
+    Sizes,
+    _bce,
+    _bce_logits,
+    _class_index,
+    _cosine_embedding,
+    _ctc,
+    _gaussian,
+    _hinge_embedding,
+    _kl,
+    _lce,
+    _log_probs_index,
+    _margin_ranking,
+    _multilabel_margin,
+    _multilabel_soft,
+    _poisson,
+    _regression,
+    _soft_margin,
+    _triplet,
+)
 
 __all__ = ["CASES", "SIZES", "Row", "main", "measure_peak", "run", "time_ratios"]
 
-# ---------------------------------------------------------------------------------------------
-# Sizes
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Problem sizes, one set per mode."""
-
-    rows: int  # batch rows of element-wise losses
-    cols: int  # features per row of element-wise losses
-    batch: int  # batch of classification / embedding losses
-    classes: int  # classes of cross entropy, NLL, multi margin, KL
-    labels: int  # classes of the multi-label margin losses (its cost grows with labels ** 2)
-    embed: int  # embedding width
-    ctc: tuple[int, int, int, int]  # (T, N, C, S): input length, batch, alphabet, max target length
-    lce: tuple[int, int, int]  # (N, d, V): tokens, hidden size, vocabulary
-
-
-SIZES: dict[str, Sizes] = {
-    "full": Sizes(rows=4096, cols=1024, batch=4096, classes=1000, labels=128, embed=512,
-                  ctc=(400, 32, 40, 100), lce=(8192, 1024, 32000)),
-    "quick": Sizes(rows=512, cols=1024, batch=1024, classes=1000, labels=64, embed=256,
-                   ctc=(150, 16, 30, 40), lce=(512, 128, 8000)),
-    "smoke": Sizes(rows=8, cols=6, batch=8, classes=5, labels=6, embed=4,
-                   ctc=(12, 3, 5, 4), lce=(16, 8, 32)),
-}
-
-# ---------------------------------------------------------------------------------------------
-# Inputs
-# ---------------------------------------------------------------------------------------------
-
-
-def _leaf(x: torch.Tensor) -> torch.Tensor:
-    return x.detach().requires_grad_(True)
-
-
-def _sign(shape, device) -> torch.Tensor:
-    return torch.randint(0, 2, shape, device=device).float() * 2 - 1
-
-
-def _regression(s: Sizes, dev):
-    return (_leaf(torch.randn(s.rows, s.cols, device=dev)), torch.randn(s.rows, s.cols, device=dev)), {}
-
-
-def _poisson(s: Sizes, dev):
-    x = torch.randn(s.rows, s.cols, device=dev) * 0.5
-    return (_leaf(x), torch.poisson(x.exp())), {}
-
-
-def _gaussian(s: Sizes, dev):
-    var = torch.rand(s.rows, s.cols, device=dev) + 0.1
-    return (_leaf(torch.randn(s.rows, s.cols, device=dev)), torch.randn(s.rows, s.cols, device=dev),
-            _leaf(var)), {}
-
-
-def _bce(s: Sizes, dev):
-    p = torch.rand(s.rows, s.cols, device=dev) * 0.98 + 0.01
-    return (_leaf(p), torch.rand(s.rows, s.cols, device=dev)), {}
-
-
-def _bce_logits(s: Sizes, dev):
-    return (_leaf(torch.randn(s.rows, s.cols, device=dev)), torch.rand(s.rows, s.cols, device=dev)), {}
-
-
-def _class_index(s: Sizes, dev):
-    x = torch.randn(s.batch, s.classes, device=dev)
-    return (_leaf(x), torch.randint(0, s.classes, (s.batch,), device=dev)), {}
-
-
-def _log_probs_index(s: Sizes, dev):
-    x = torch.log_softmax(torch.randn(s.batch, s.classes, device=dev), dim=1)
-    return (_leaf(x), torch.randint(0, s.classes, (s.batch,), device=dev)), {}
-
-
-def _kl(s: Sizes, dev):
-    log_q = torch.log_softmax(torch.randn(s.batch, s.classes, device=dev), dim=1)
-    p = torch.softmax(torch.randn(s.batch, s.classes, device=dev), dim=1)
-    return (_leaf(log_q), p), {"reduction": "batchmean"}
-
-
-def _soft_margin(s: Sizes, dev):
-    return (_leaf(torch.randn(s.rows, s.cols, device=dev)), _sign((s.rows, s.cols), dev)), {}
-
-
-def _multilabel_soft(s: Sizes, dev):
-    y = torch.randint(0, 2, (s.batch, s.labels), device=dev).float()
-    return (_leaf(torch.randn(s.batch, s.labels, device=dev)), y), {}
-
-
-def _multilabel_margin(s: Sizes, dev):
-    perm = torch.argsort(torch.rand(s.batch, s.labels, device=dev), dim=1)
-    k = torch.randint(1, max(2, s.labels // 4), (s.batch, 1), device=dev)
-    target = torch.where(torch.arange(s.labels, device=dev) < k, perm, -1)
-    return (_leaf(torch.randn(s.batch, s.labels, device=dev)), target), {}
-
-
-def _margin_ranking(s: Sizes, dev):
-    n = s.rows * s.cols
-    return (_leaf(torch.randn(n, device=dev)), _leaf(torch.randn(n, device=dev)), _sign((n,), dev)), {}
-
-
-def _hinge_embedding(s: Sizes, dev):
-    return (_leaf(torch.rand(s.rows, s.cols, device=dev) * 2), _sign((s.rows, s.cols), dev)), {}
-
-
-def _cosine_embedding(s: Sizes, dev):
-    return (_leaf(torch.randn(s.batch, s.embed, device=dev)), _leaf(torch.randn(s.batch, s.embed, device=dev)),
-            _sign((s.batch,), dev)), {}
-
-
-def _triplet(s: Sizes, dev):
-    return tuple(_leaf(torch.randn(s.batch, s.embed, device=dev)) for _ in range(3)), {}
-
-
-def _ctc(s: Sizes, dev):
-    t, n, c, smax = s.ctc
-    log_probs = torch.log_softmax(torch.randn(t, n, c, device=dev), dim=2)
-    targets = torch.randint(1, c, (n, smax), device=dev)
-    input_lengths = torch.full((n,), t, dtype=torch.long, device=dev)
-    target_lengths = torch.randint(max(1, smax // 2), smax + 1, (n,), device=dev)
-    return (_leaf(log_probs), targets, input_lengths, target_lengths), {}
-
-
-def _lce(s: Sizes, dev):
-    n, d, v = s.lce
-    x = torch.randn(n, d, device=dev)
-    w = torch.randn(v, d, device=dev) / math.sqrt(d)
-    return (_leaf(x), _leaf(w), torch.randint(0, v, (n,), device=dev)), {}
-
+# The sizes and the per-loss input makers live in lossnotes.examples: the tests use them too.
 
 # ---------------------------------------------------------------------------------------------
 # Cases

@@ -7,6 +7,15 @@ PyTorch raises, these raise a ``ValueError`` or ``TypeError`` that names the arg
 
 float16 and bfloat16 inputs are computed in float32 and the result is cast back, so the
 exponentials and logarithms do not lose their few mantissa bits.
+
+Value checks read the device. In eager mode each loss synchronises with it at most once on the
+way in (and once more only to word an error): ``nll_loss`` and ``cross_entropy`` to check the
+class indices (``nll_loss``'s one read also decides whether any target can be ignored),
+``binary_cross_entropy`` once per tensor (input and target lie in [0, 1]), ``multi_margin_loss``
+for the class indices, ``multilabel_margin_loss`` for the indices together with the longest
+target list (the length of its loop). Under ``torch.compile`` the checks are skipped
+(:func:`lossnotes._checks.value_checks`) and the fused autograd Functions give way to their plain
+expressions (:func:`lossnotes._numerics.fused_or_reference`), so every loss traces into one graph.
 """
 
 from __future__ import annotations
@@ -24,10 +33,11 @@ from lossnotes._checks import (
     check_floating,
     check_in_range,
     check_tensor,
+    value_checks,
 )
-from lossnotes._reduction import KL_DIV, NOT_VALID, resolve_reduction
+from lossnotes._numerics import compute_dtype, fused_or_reference, needs_reference, reference_grads, result_dtype
+from lossnotes._reduction import KL_DIV, NOT_VALID, reduce_grad, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
-from lossnotes.regression import _compute_dtype, _reference_grads
 
 __all__ = [
     "binary_cross_entropy",
@@ -120,9 +130,10 @@ def _weight_view(weight: torch.Tensor, ndim: int, class_dim: int) -> torch.Tenso
 def _all_classes_valid(target: torch.Tensor, num_classes: int, ignore_index: int) -> bool:
     """True if every entry of ``target`` is a class in ``[0, C)`` and none can be ``ignore_index``.
 
-    One pass and one read of the device; False sends the caller to the full check and masks.
+    One pass and one read of the device; False sends the caller to the full check and masks
+    (always, under ``torch.compile``, where the device is not read).
     """
-    if target.numel() == 0 or 0 <= ignore_index < num_classes:
+    if target.numel() == 0 or 0 <= ignore_index < num_classes or not value_checks():
         return False
     low, high = torch.stack(torch.aminmax(target)).tolist()
     return low >= 0 and high < num_classes
@@ -130,7 +141,7 @@ def _all_classes_valid(target: torch.Tensor, num_classes: int, ignore_index: int
 
 def _picked_nll_reference(input, target, weight, class_dim, reduction):
     """:func:`nll_loss` without ignored targets, as plain differentiable expressions."""
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
     numerator, w = _nll_terms(input.to(dtype), target, _up(weight, dtype), -100, class_dim)
     return _ratio_reduce(numerator, w, reduction).to(input.dtype)
 
@@ -143,7 +154,7 @@ class _PickedNLL(torch.autograd.Function):
     def forward(ctx, input, target, weight, class_dim, reduction):
         ctx.save_for_backward(input, target, weight)
         ctx.class_dim, ctx.reduction = class_dim, reduction
-        dtype = _compute_dtype(input.dtype)
+        dtype = compute_dtype(input.dtype)
         x = input if input.dtype == dtype else input.to(dtype)
         target = target.long()
         loss = x.gather(class_dim, target.unsqueeze(class_dim)).squeeze(class_dim).neg_()
@@ -160,15 +171,13 @@ class _PickedNLL(torch.autograd.Function):
     def backward(ctx, grad):
         input, target, weight = ctx.saved_tensors
         class_dim, reduction = ctx.class_dim, ctx.reduction
-        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
-            return _reference_grads(ctx, grad, _picked_nll_reference, (input, target, weight),
+        if needs_reference(ctx):
+            return reference_grads(ctx, grad, _picked_nll_reference, (input, target, weight),
                                     (class_dim, reduction))
-        dtype = _compute_dtype(input.dtype)
+        dtype = compute_dtype(input.dtype)
         target = target.long()
-        g = grad.to(dtype)
         w = None if weight is None else weight.to(dtype)[target]
-        if reduction == "mean":
-            g = g / (target.numel() if w is None else w.sum())
+        g = reduce_grad(grad.to(dtype), reduction, target.numel() if w is None else w.sum())
         picked = (g.expand(target.shape) if w is None else g * w).neg()
         out = torch.zeros(input.shape, dtype=dtype, device=input.device)
         out.scatter_(class_dim, target.unsqueeze(class_dim), picked.unsqueeze(class_dim))
@@ -240,9 +249,9 @@ def nll_loss(
     class_dim = _check_index_target(input, target)
     num_classes = input.shape[class_dim]
     _check_weight_vector(weight, num_classes, input)
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
     if _all_classes_valid(target, num_classes, ignore_index):  # nothing to ignore: no masks needed
-        return _PickedNLL.apply(input, target, weight, class_dim, reduction)
+        return fused_or_reference(_PickedNLL, _picked_nll_reference, (input, target, weight), (class_dim, reduction))
     check_class_indices(target, num_classes, "target", ignore_index)
     numerator, w = _nll_terms(input.to(dtype), target, _up(weight, dtype), ignore_index, class_dim)
     return _ratio_reduce(numerator, w, reduction).to(input.dtype)
@@ -321,7 +330,7 @@ def cross_entropy(
         raise InputIndexError(f"Expected 1 or more dimensions (got {input.dim()}) for input")
     class_dim = 0 if input.dim() == 1 else 1
     num_classes = input.shape[class_dim]
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
 
     if target.shape == input.shape:  # class probabilities
         if not target.is_floating_point():
@@ -373,6 +382,8 @@ def _check_unit_interval(x: torch.Tensor, name: str) -> None:
     """:func:`check_in_range` to [0, 1], with one pass and no full-size temporaries when it passes."""
     if x.numel() == 0:
         return
+    if not value_checks():
+        return
     low, high = torch.aminmax(x.detach())  # a nan anywhere makes both nan, and fails below
     if not bool((low >= 0) & (high <= 1)):
         check_in_range(x, name, 0, 1)
@@ -380,7 +391,7 @@ def _check_unit_interval(x: torch.Tensor, name: str) -> None:
 
 def _bce_reference(input, target, weight, reduction):
     """Binary cross entropy as plain differentiable expressions (values and gradients)."""
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
     x, y = input.to(dtype), target.to(dtype)
     log_x = _safe_log(x, x > 0, torch.log)
     # log(1 - x) as log1p(-x): exact for small x, where 1 - x would round.
@@ -402,7 +413,7 @@ class _BinaryCrossEntropy(torch.autograd.Function):
     def forward(ctx, input, target, weight, reduction):
         ctx.save_for_backward(input, target, weight)
         ctx.reduction = reduction
-        dtype = _compute_dtype(input.dtype)
+        dtype = compute_dtype(input.dtype)
         x, y = input.to(dtype), target.to(dtype)
         log_x = torch.log(x).clamp_(min=-100.0)
         # log(1 - x) as log1p(-x): exact for small x, where 1 - x would round.
@@ -417,17 +428,16 @@ class _BinaryCrossEntropy(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         input, target, weight = ctx.saved_tensors
-        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
-            return _reference_grads(ctx, grad, _bce_reference, (input, target, weight), (ctx.reduction,))
-        dtype = _compute_dtype(input.dtype)
+        if needs_reference(ctx):
+            return reference_grads(ctx, grad, _bce_reference, (input, target, weight), (ctx.reduction,))
+        dtype = compute_dtype(input.dtype)
         x, y = input.to(dtype), target.to(dtype)
         # d/dx -[y log x + (1 - y) log(1 - x)] = (1 - y) / (1 - x) - y / x, each term 0 where its log is clamped
         g = torch.rsub(y, 1).div_(torch.rsub(x, 1)).masked_fill_(x >= 1, 0)
         g.sub_(torch.div(y, x).masked_fill_(x < _LOG_FLOOR_X, 0))
         if weight is not None:
             g.mul_(weight.to(dtype))
-        scale = grad.to(dtype)
-        g.mul_(scale / g.numel() if ctx.reduction == "mean" else scale)
+        g.mul_(reduce_grad(grad.to(dtype), ctx.reduction, g.numel()))
         return g.to(input.dtype), None, None, None
 
 
@@ -495,12 +505,12 @@ def binary_cross_entropy(
             )
     _check_unit_interval(input, "input")
     _check_unit_interval(target, "target")
-    return _BinaryCrossEntropy.apply(input, target, weight, reduction)
+    return fused_or_reference(_BinaryCrossEntropy, _bce_reference, (input, target, weight), (reduction,))
 
 
 def _bce_logits_reference(input, target, weight, pos_weight, reduction):
     """Binary cross entropy on logits as plain differentiable expressions."""
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
     x, y = input.to(dtype), target.to(dtype)
     log_weight = 1.0 if pos_weight is None else 1 + (pos_weight.to(dtype) - 1) * y
     # -(1 - y) log sigmoid(-x) = (1 - y)(x - log sigmoid(x)); logsigmoid never overflows.
@@ -517,7 +527,7 @@ class _BinaryCrossEntropyWithLogits(torch.autograd.Function):
     def forward(ctx, input, target, weight, pos_weight, reduction):
         ctx.save_for_backward(input, target, weight, pos_weight)
         ctx.reduction = reduction
-        dtype = _compute_dtype(input.dtype)
+        dtype = compute_dtype(input.dtype)
         x, y = input.to(dtype), target.to(dtype)
         log_sigmoid = torch.nn.functional.logsigmoid(x)
         if pos_weight is not None:
@@ -531,10 +541,10 @@ class _BinaryCrossEntropyWithLogits(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         input, target, weight, pos_weight = ctx.saved_tensors
-        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
-            return _reference_grads(ctx, grad, _bce_logits_reference, (input, target, weight, pos_weight),
+        if needs_reference(ctx):
+            return reference_grads(ctx, grad, _bce_logits_reference, (input, target, weight, pos_weight),
                                     (ctx.reduction,))
-        dtype = _compute_dtype(input.dtype)
+        dtype = compute_dtype(input.dtype)
         x, y = input.to(dtype), target.to(dtype)
         # d/dx [(1 - y) x - w_p log sigmoid(x)] = (1 - y) - w_p sigmoid(-x)
         sigmoid_neg = torch.neg(x).sigmoid_()
@@ -544,8 +554,7 @@ class _BinaryCrossEntropyWithLogits(torch.autograd.Function):
         del sigmoid_neg
         if weight is not None:
             g.mul_(weight.to(dtype))
-        scale = grad.to(dtype)
-        g.mul_(scale / g.numel() if ctx.reduction == "mean" else scale)
+        g.mul_(reduce_grad(grad.to(dtype), ctx.reduction, g.numel()))
         return g.to(input.dtype), None, None, None, None
 
 
@@ -611,7 +620,8 @@ def binary_cross_entropy_with_logits(
                 f"{tuple(input.shape)}"
             )
     # torch returns the target's dtype when the two differ (float64 logits, float32 target: float32)
-    return _BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction).to(target.dtype)
+    return fused_or_reference(_BinaryCrossEntropyWithLogits, _bce_logits_reference,
+                              (input, target, weight, pos_weight), (reduction,)).to(target.dtype)
 
 
 
@@ -676,8 +686,8 @@ def kl_div(
     if size_average is None and reduce is None and reduction == "mean":
         warnings.warn(_KL_MEAN_WARNING, UserWarning, stacklevel=2)
     reduction = resolve_reduction(reduction, size_average, reduce, rule=KL_DIV)
-    out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
-    dtype = _compute_dtype(out_dtype)
+    out_dtype = result_dtype(check_floating(input, "input"), check_tensor(target, "target"))
+    dtype = compute_dtype(out_dtype)
     x, y = input.to(dtype), target.to(dtype)
     if log_target:
         loss = torch.exp(y) * (y - x)
@@ -731,13 +741,13 @@ def soft_margin_loss(
         ``torch.nn.functional.soft_margin_loss``; ``paddle.nn.functional.soft_margin_loss``.
     """
     reduction = resolve_reduction(reduction, size_average, reduce)
-    out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
+    out_dtype = result_dtype(check_floating(input, "input"), check_tensor(target, "target"))
     if not _broadcasts_to(target.shape, input.shape):
         raise InputError(
             f"target of shape {tuple(target.shape)} must have (or broadcast to) the input's shape "
             f"{tuple(input.shape)}"
         )
-    dtype = _compute_dtype(out_dtype)
+    dtype = compute_dtype(out_dtype)
     loss = torch.nn.functional.softplus(-target.to(dtype) * input.to(dtype))
     return _reduce(loss, reduction).to(input.dtype)  # torch keeps the input's dtype
 
@@ -785,12 +795,12 @@ def multilabel_soft_margin_loss(
         ``paddle.nn.functional.multi_label_soft_margin_loss``.
     """
     reduction = resolve_reduction(reduction, size_average, reduce, rule=NOT_VALID)
-    out_dtype = torch.result_type(check_floating(input, "input"), check_tensor(target, "target"))
+    out_dtype = result_dtype(check_floating(input, "input"), check_tensor(target, "target"))
     if input.dim() == 0:
         raise ValueError("input must have a class dimension (shape (N, C) or (C,)), got a 0-d tensor")
     if weight is not None:
         check_tensor(weight, "weight")
-    dtype = _compute_dtype(out_dtype)
+    dtype = compute_dtype(out_dtype)
     x, y = input.to(dtype), target.to(dtype)
     logsigmoid = torch.nn.functional.logsigmoid
     loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
@@ -814,7 +824,7 @@ def _check_margin_input(input: torch.Tensor, name: str) -> None:
 def _multi_margin_reference(input, target, weight, p, margin, reduction):
     """Multi-class hinge loss as plain differentiable expressions."""
     num_classes = input.shape[-1]
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
     x = input.to(dtype).reshape(-1, num_classes)
     y = target.reshape(-1)
     x_true = x.gather(1, y.unsqueeze(1))
@@ -836,7 +846,7 @@ class _MultiMargin(torch.autograd.Function):
     @staticmethod
     def _margins(input, target, margin):
         """(N, C) buffer of ``margin - x_true + x`` in the compute dtype, the (N, 1) true classes."""
-        x = input.to(_compute_dtype(input.dtype)).reshape(-1, input.shape[-1])
+        x = input.to(compute_dtype(input.dtype)).reshape(-1, input.shape[-1])
         y = target.reshape(-1, 1)
         return torch.add(torch.rsub(x.gather(1, y), margin), x), y
 
@@ -858,8 +868,8 @@ class _MultiMargin(torch.autograd.Function):
     def backward(ctx, grad):
         input, target, weight = ctx.saved_tensors
         p, margin, reduction = ctx.options
-        if torch.is_grad_enabled() or any(ctx.needs_input_grad[1:]):
-            return _reference_grads(ctx, grad, _multi_margin_reference, (input, target, weight),
+        if needs_reference(ctx):
+            return reference_grads(ctx, grad, _multi_margin_reference, (input, target, weight),
                                     (p, margin, reduction))
         g, y = _MultiMargin._margins(input, target, margin)
         # d/dz relu(z)^p: [z > 0] for p = 1, 2 relu(z) for p = 2
@@ -867,9 +877,7 @@ class _MultiMargin(torch.autograd.Function):
             g.gt_(0)
         else:
             g.relu_().mul_(2)
-        scale = grad.to(g.dtype) / input.shape[-1]
-        if reduction == "mean":
-            scale = scale / g.shape[0]
+        scale = reduce_grad(grad.to(g.dtype) / input.shape[-1], reduction, g.shape[0])
         scale = scale.reshape(-1, 1) if reduction == "none" else scale
         if weight is not None:
             scale = scale * weight.to(g.dtype)[y]
@@ -944,13 +952,13 @@ def multi_margin_loss(
         if weight.numel() != num_classes:
             raise InputError(f"inconsistent weight size, expected {num_classes} but got {list(weight.shape)}")
     check_class_indices(target, num_classes, "target")
-    return _MultiMargin.apply(input, target, weight, p, margin, reduction)
+    return fused_or_reference(_MultiMargin, _multi_margin_reference, (input, target, weight), (p, margin, reduction))
 
 
 def _multilabel_margin_reference(input, target, reduction):
     """Multi-label hinge loss as plain differentiable expressions, with an (N, K, C) tensor."""
     num_classes = input.shape[-1]
-    dtype = _compute_dtype(input.dtype)
+    dtype = compute_dtype(input.dtype)
     x = input.to(dtype).reshape(-1, num_classes)
     t = target.reshape(-1, num_classes)
     listed = torch.cumprod((t >= 0).long(), dim=1).bool()  # positions before the first -1
@@ -993,7 +1001,7 @@ class _MultiLabelMargin(torch.autograd.Function):
         1 - score = -inf, so it never makes a hinge positive.
         """
         num_classes = input.shape[-1]
-        x = input.to(_compute_dtype(input.dtype)).reshape(-1, num_classes)
+        x = input.to(compute_dtype(input.dtype)).reshape(-1, num_classes)
         t = target.reshape(-1, num_classes)
         listed = torch.arange(longest, device=x.device) < lengths.unsqueeze(1)
         index = torch.where(listed, t[:, :longest], t[:, :1]).clamp_(min=0)
@@ -1023,8 +1031,8 @@ class _MultiLabelMargin(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         input, target, lengths = ctx.saved_tensors
-        if torch.is_grad_enabled():
-            return _reference_grads(ctx, grad, _multilabel_margin_reference, (input, target), (ctx.reduction,))
+        if needs_reference(ctx):
+            return reference_grads(ctx, grad, _multilabel_margin_reference, (input, target), (ctx.reduction,))
         longest = ctx.longest
         x, index, one_minus_score, listed = _MultiLabelMargin._slots(input, target, lengths, longest)
         # multi-hot (N, C) of the listed classes; a row that lists nothing writes False
@@ -1051,9 +1059,7 @@ class _MultiLabelMargin(torch.autograd.Function):
         t = target.reshape(-1, target.shape[-1])
         index = torch.where(listed, t[:, :longest], t[:, :1]).clamp_(min=0)
         g.scatter_add_(1, index, counts.neg_())
-        scale = grad.to(g.dtype) / input.shape[-1]
-        if ctx.reduction == "mean":
-            scale = scale / g.shape[0]
+        scale = reduce_grad(grad.to(g.dtype) / input.shape[-1], ctx.reduction, g.shape[0])
         g.mul_(scale.reshape(-1, 1) if ctx.reduction == "none" else scale)
         return g.reshape(input.shape).to(input.dtype), None, None, None, None
 
@@ -1108,6 +1114,8 @@ def multilabel_margin_loss(
             f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
         )
     num_classes = input.shape[-1]
+    if not value_checks():  # under torch.compile: no read of the device, no loop of data-dependent length
+        return _multilabel_margin_reference(input, target, reduction)
     t = target.reshape(-1, num_classes)
     # the number of listed classes of each row: the position of its first -1, else C
     ended = t < 0

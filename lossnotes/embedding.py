@@ -13,6 +13,7 @@ from collections.abc import Callable
 import torch
 
 from lossnotes._checks import InputError, check_floating, check_tensor
+from lossnotes._numerics import upcast
 from lossnotes._reduction import EXTRA, TUPLE_CHECK, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
 
@@ -32,11 +33,6 @@ __all__ = [
 _COSINE_EPS = 1e-12
 # F.normalize's default floor on the norm, used by info_nce_loss.
 _NORMALIZE_EPS = 1e-12
-
-
-def _upcast(x: torch.Tensor) -> torch.Tensor:
-    """float16/bfloat16 to float32 for norms and square roots; other dtypes unchanged."""
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
 
 
 def _broadcast_or_raise(shapes: dict[str, torch.Size], what: str) -> None:
@@ -240,7 +236,7 @@ def cosine_embedding_loss(
         "cosine_embedding_loss",
     )
     out_dtype = torch.promote_types(input1.dtype, input2.dtype)
-    a, b = _upcast(input1), _upcast(input2)
+    a, b = upcast(input1), upcast(input2)
     dim = target.dim()  # the feature dimension: 1 for (N, D) inputs, 0 for (D) inputs
     dot = (a * b).sum(dim)
     # torch adds eps to each squared norm and takes one square root of the product
@@ -283,7 +279,7 @@ def pairwise_distance(
     check_tensor(x1, "x1")
     check_tensor(x2, "x2")
     out_dtype = torch.promote_types(x1.dtype, x2.dtype)
-    diff = _upcast(x1) - _upcast(x2) + eps
+    diff = upcast(x1) - upcast(x2) + eps
     return torch.linalg.vector_norm(diff, ord=p, dim=-1, keepdim=keepdim).to(out_dtype)
 
 
@@ -499,7 +495,7 @@ def contrastive_loss(
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
     out_dtype = x1.dtype
-    a, b = _upcast(x1), _upcast(x2)
+    a, b = upcast(x1), upcast(x2)
     y = target.to(a.dtype)
     d_sq = ((a - b) ** 2).sum(-1)
     # sqrt has an infinite slope at 0: floor d² at the smallest normal number, whose clamp
@@ -568,7 +564,7 @@ def info_nce_loss(
     if not temperature > 0:
         raise ValueError(f"temperature must be greater than 0, got {temperature}")
     out_dtype = query.dtype
-    q, k = _upcast(query), _upcast(key)
+    q, k = upcast(query), upcast(key)
     q = q / torch.clamp_min(torch.linalg.vector_norm(q, dim=1, keepdim=True), _NORMALIZE_EPS)
     k = k / torch.clamp_min(torch.linalg.vector_norm(k, dim=1, keepdim=True), _NORMALIZE_EPS)
     logits = (q @ k.T) / temperature

@@ -8,6 +8,13 @@ order, defaults, output shape, dtype, broadcasting and warnings, including the d
 options.
 
 float16 and bfloat16 inputs are computed in float32 and the result is cast back.
+
+Under ``torch.compile`` the fused Function of ``mse_loss``, ``huber_loss`` and ``smooth_l1_loss``
+gives way to its plain expression (which inductor fuses), and the value checks are skipped
+(:func:`lossnotes._checks.value_checks`). In eager mode they are the only reads of the device: one
+synchronisation in ``gaussian_nll_loss`` where ``var`` is a tensor, and one in ``quantile_loss``
+with several quantiles (their range; none when they are given as Python numbers on the CPU,
+which is a host-side check).
 """
 
 from __future__ import annotations
@@ -18,7 +25,15 @@ from collections.abc import Sequence
 
 import torch
 
-from lossnotes._checks import InputDtypeError, InputError, check_same_shape, check_tensor
+from lossnotes._checks import InputDtypeError, InputError, check_same_shape, check_tensor, value_checks
+from lossnotes._numerics import (
+    as_dtype,
+    compute_dtype,
+    fused_or_reference,
+    needs_reference,
+    reference_grads,
+    result_dtype,
+)
 from lossnotes._reduction import (
     EXTRA,
     GET_ENUM,
@@ -26,6 +41,7 @@ from lossnotes._reduction import (
     NOT_VALID,
     STRING_CHECK,
     WEIGHTED,
+    reduce_grad,
     resolve_reduction,
 )
 from lossnotes._reduction import reduce as _reduce
@@ -43,22 +59,14 @@ __all__ = [
     "smooth_l1_loss",
 ]
 
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
-
-
 # ----------------------------------------------------------------------------- shared helpers
-
-
-def _compute_dtype(dtype: torch.dtype) -> torch.dtype:
-    """float16/bfloat16 are computed in float32; every other dtype in itself."""
-    return torch.float32 if dtype in _LOW_PRECISION else dtype
 
 
 def _floating_pair(input: torch.Tensor, target: torch.Tensor) -> torch.dtype:
     """Check both are tensors and return the (floating) dtype they promote to."""
     check_tensor(input, "input")
     check_tensor(target, "target")
-    dtype = torch.result_type(input, target)
+    dtype = result_dtype(input, target)
     if not dtype.is_floating_point:
         raise InputDtypeError(
             f"input and target must promote to a floating-point dtype, got {input.dtype} and {target.dtype}"
@@ -94,7 +102,7 @@ def _check_weight_like_input(weight: torch.Tensor | None, input: torch.Tensor) -
 def _difference(input: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor, torch.dtype]:
     """``input - target`` in the compute dtype, plus the dtype the result is returned in."""
     out_dtype = _floating_pair(input, target)
-    dtype = _compute_dtype(out_dtype)
+    dtype = compute_dtype(out_dtype)
     return input.to(dtype) - target.to(dtype), out_dtype
 
 
@@ -112,27 +120,10 @@ def _difference(input: torch.Tensor, target: torch.Tensor) -> tuple[torch.Tensor
 _CHUNK = 1 << 16  # elements per block of the blockwise forward pass
 
 
-def _reference_grads(ctx, grad, reference, tensors, options) -> tuple:
-    """Gradients of ``reference(*tensors, *options)`` by autograd, for a Function's backward.
-
-    The fused Functions call this for the double backward (``create_graph=True``) and for rare
-    gradients they do not fuse: the plain expressions give the same values and are themselves
-    differentiable. Returns one entry per argument of the Function's ``forward``.
-    """
-    needs = ctx.needs_input_grad
-    inputs = [t for t, need in zip(tensors, needs, strict=False) if need]
-    create_graph = torch.is_grad_enabled()
-    with torch.enable_grad():
-        loss = reference(*tensors, *options)
-    found = iter(torch.autograd.grad(loss, inputs, grad, create_graph=create_graph, allow_unused=True))
-    grads = [next(found) if need else None for need in needs[:len(tensors)]]
-    return (*grads, *([None] * (len(needs) - len(tensors))))
-
-
 def _residual_reference(x, y, kind, param, reduction):
     """The element loss of ``x - y`` as plain differentiable tensor expressions."""
-    out_dtype = torch.result_type(x, y)
-    dtype = _compute_dtype(out_dtype)
+    out_dtype = result_dtype(x, y)
+    dtype = compute_dtype(out_dtype)
     d = x.to(dtype) - y.to(dtype)
     if kind == "mse":
         loss = d * d
@@ -193,11 +184,6 @@ def _residual_sum(input: torch.Tensor, target: torch.Tensor, threshold: float | 
     return torch.stack(sums).sum()
 
 
-def _as(x: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    """``x.to(dtype)``, without the call when it already has that dtype (the common case)."""
-    return x if x.dtype == dtype else x.to(dtype)
-
-
 class _ResidualLoss(torch.autograd.Function):
     """``reduce(f(input - target))`` for ``f`` the squared error, Huber or smooth L1 loss."""
 
@@ -205,45 +191,41 @@ class _ResidualLoss(torch.autograd.Function):
     def forward(ctx, input, target, kind, param, reduction):
         ctx.save_for_backward(input, target)
         ctx.kind, ctx.param, ctx.reduction = kind, param, reduction
-        out_dtype = input.dtype if input.dtype == target.dtype else torch.result_type(input, target)
-        dtype = _compute_dtype(out_dtype)
+        out_dtype = input.dtype if input.dtype == target.dtype else result_dtype(input, target)
+        dtype = compute_dtype(out_dtype)
         if reduction != "none" and _blockwise(input, target, dtype):
             loss = _residual_sum(input, target, None if kind == "mse" else param)
             loss = loss / input.numel() if reduction == "mean" else loss
         else:
-            d = _as(input, dtype) - _as(target, dtype)  # a fresh buffer, overwritten in place below
+            d = as_dtype(input, dtype) - as_dtype(target, dtype)  # a fresh buffer, overwritten in place below
             loss = d.mul_(d) if kind == "mse" else _huber_(d, param)
             if reduction != "none":
                 loss = loss.mean() if reduction == "mean" else loss.sum()
         if kind == "smooth_l1":  # the Huber loss over beta; after the reduction, that is one pass less
             loss = loss.div_(param)
-        return _as(loss, out_dtype)
+        return as_dtype(loss, out_dtype)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         kind, param, reduction = ctx.kind, ctx.param, ctx.reduction
-        if torch.is_grad_enabled():  # create_graph=True: differentiate the plain expressions
-            return _reference_grads(ctx, grad, _residual_reference, (x, y), (kind, param, reduction))
-        dtype = _compute_dtype(x.dtype if x.dtype == y.dtype else torch.result_type(x, y))
-        d = _as(x, dtype) - _as(y, dtype)
+        if needs_reference(ctx, fused=2):  # create_graph=True: differentiate the plain expressions
+            return reference_grads(ctx, grad, _residual_reference, (x, y), (kind, param, reduction))
+        dtype = compute_dtype(x.dtype if x.dtype == y.dtype else result_dtype(x, y))
+        d = as_dtype(x, dtype) - as_dtype(y, dtype)
         # f'(d) = factor * d for mse (2 d); factor * clamp(d, -t, t) for Huber (1) and smooth L1 (1 / beta)
         factor = 2.0 if kind == "mse" else 1.0 if kind == "huber" else 1.0 / param
         if kind != "mse":
             d.clamp_(-param, param)
-        g = _as(grad, dtype)
-        if reduction == "none":
-            if factor != 1.0:
-                d.mul_(factor)
-            d.mul_(g)
-        else:
-            d.mul_(g * (factor / d.numel()) if reduction == "mean" and d.numel() else g * factor)
+        if reduction == "none" and factor != 1.0:
+            d.mul_(factor)  # per element: the incoming gradient has the loss's shape
+        d.mul_(reduce_grad(as_dtype(grad, dtype), reduction, d.numel(), None if reduction == "none" else factor))
         need_x, need_y = ctx.needs_input_grad[:2]
         grad_x = grad_y = None
         if need_x:
-            grad_x = _as(d if d.shape == x.shape else d.sum_to_size(x.shape), x.dtype)
+            grad_x = as_dtype(d if d.shape == x.shape else d.sum_to_size(x.shape), x.dtype)
         if need_y:
-            grad_y = _as(d.sum_to_size(y.shape).neg(), y.dtype)
+            grad_y = as_dtype(d.sum_to_size(y.shape).neg(), y.dtype)
         return grad_x, grad_y, None, None, None
 
 
@@ -296,7 +278,7 @@ def mse_loss(
     _check_weight_like_input(weight, input)
     if weight is None:
         _floating_pair(input, target)
-        return _ResidualLoss.apply(input, target, "mse", None, reduction)
+        return fused_or_reference(_ResidualLoss, _residual_reference, (input, target), ("mse", None, reduction))
     diff, out_dtype = _difference(input, target)
     return _reduce(diff * diff, reduction, weight.to(diff.dtype)).to(out_dtype)
 
@@ -403,7 +385,8 @@ def smooth_l1_loss(
         diff, out_dtype = _difference(input, target)
         return _reduce(diff.abs(), reduction).to(out_dtype)
     _floating_pair(input, target)
-    return _ResidualLoss.apply(input, target, "smooth_l1", float(beta), reduction)
+    return fused_or_reference(_ResidualLoss, _residual_reference, (input, target),
+                              ("smooth_l1", float(beta), reduction))
 
 
 def huber_loss(
@@ -454,7 +437,8 @@ def huber_loss(
     if weight is None:
         _floating_pair(input, target)
         # torch's huber_loss returns the input's dtype even when the target's is wider
-        return _ResidualLoss.apply(input, target, "huber", float(delta), reduction).to(input.dtype)
+        return fused_or_reference(_ResidualLoss, _residual_reference, (input, target),
+                                  ("huber", float(delta), reduction)).to(input.dtype)
     diff, _ = _difference(input, target)
     z = diff.abs()
     m = z.clamp(max=delta)
@@ -517,7 +501,7 @@ def poisson_nll_loss(
     """
     reduction = resolve_reduction(reduction, size_average, reduce, rule=STRING_CHECK)
     out_dtype = _floating_pair(input, target)
-    dtype = _compute_dtype(out_dtype)
+    dtype = compute_dtype(out_dtype)
     x, y = input.to(dtype), target.to(dtype)
     loss = torch.exp(x) - y * x if log_input else x - y * torch.log(x + eps)
     if full:
@@ -564,6 +548,10 @@ def gaussian_nll_loss(
     Shape:
         Output: scalar, or the input's shape if ``reduction='none'``.
 
+    Notes:
+        A tensor ``var`` is checked for negative entries, as in PyTorch: one read of the device
+        (a host synchronisation) in eager mode; under ``torch.compile`` the check is skipped.
+
     Example:
         >>> x, y = torch.tensor([0.0, 1.0]), torch.tensor([1.0, 1.0])
         >>> round(gaussian_nll_loss(x, y, torch.tensor([1.0, 2.0])).item(), 4)
@@ -584,7 +572,7 @@ def gaussian_nll_loss(
         var = torch.full_like(input, float(var))
     else:
         check_tensor(var, "var")
-        if var.numel() and bool((var < 0).any()):
+        if var.numel() and value_checks() and bool((var < 0).any()):  # the one read of the device
             raise ValueError("var has negative entry/entries")
     if var.size() != input.size():
         if input.size()[:-1] == var.size():
@@ -599,7 +587,7 @@ def gaussian_nll_loss(
                 "input's shape with one dimension of size 1"
             )
     reduction = resolve_reduction(reduction, rule=NOT_VALID)
-    dtype = _compute_dtype(out_dtype)
+    dtype = compute_dtype(out_dtype)
     x, y, v = input.to(dtype), target.to(dtype), var.to(dtype)
     # Clamp the value but let the gradient through unchanged, as PyTorch's in-place no_grad clamp does.
     v = v + (v.clamp(min=eps) - v).detach()
@@ -793,7 +781,7 @@ def quantile_loss(
             raise ValueError(
                 f"a tensor or sequence of quantiles must be 1-D and non-empty, got shape {tuple(gammas.shape)}"
             )
-        if not bool(((gammas > 0) & (gammas < 1)).all()):
+        if value_checks() and not bool(((gammas > 0) & (gammas < 1)).all()):
             raise ValueError(f"every quantile must lie strictly between 0 and 1, got {gammas.tolist()}")
         if input.dim() == 0 or input.shape[-1] != gammas.numel() or input.shape[:-1] != target.shape:
             raise ValueError(
@@ -802,7 +790,7 @@ def quantile_loss(
             )
         target = target.unsqueeze(-1)
     out_dtype = _floating_pair(input, target)
-    dtype = _compute_dtype(out_dtype)
+    dtype = compute_dtype(out_dtype)
     d = target.to(dtype) - input.to(dtype)
     g = quantile if gammas is None else gammas.to(device=d.device, dtype=dtype)
     loss = torch.where(d >= 0, g * d, (g - 1) * d)

@@ -1,5 +1,10 @@
 """Cross entropy at scale: a linear layer fused with cross entropy, chunked over the batch so the
-``(N, C)`` logits are never held in memory whole."""
+``(N, C)`` logits are never held in memory whole.
+
+In eager mode ``linear_cross_entropy`` reads the device once, to check that the class indices
+lie in ``[0, C)`` (:func:`lossnotes._checks.check_class_indices`); under ``torch.compile`` that
+check is skipped (:func:`lossnotes._checks.value_checks`) and nothing is read.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ from lossnotes._checks import (
     check_integer,
     check_tensor,
 )
-from lossnotes._reduction import resolve_reduction
+from lossnotes._numerics import as_dtype, compute_dtype
+from lossnotes._reduction import reduce_grad, resolve_reduction
 
 __all__ = ["auto_chunk_rows", "linear_cross_entropy"]
 
@@ -30,9 +36,6 @@ __all__ = ["auto_chunk_rows", "linear_cross_entropy"]
 CHUNK_BYTES = {"cpu": 64 * 2**20}
 CHUNK_BYTES_ACCELERATOR = 256 * 2**20
 
-_LOW_PRECISION = (torch.float16, torch.bfloat16)
-
-
 def auto_chunk_rows(n_rows: int, n_cols: int, dtype: torch.dtype, device: torch.device) -> int:
     """Rows per chunk so that one ``(rows, n_cols)`` buffer fits the device's chunk budget.
 
@@ -40,7 +43,7 @@ def auto_chunk_rows(n_rows: int, n_cols: int, dtype: torch.dtype, device: torch.
     :data:`CHUNK_BYTES` for the CPU and :data:`CHUNK_BYTES_ACCELERATOR` otherwise, and float16 /
     bfloat16 count as float32 because the softmax is computed in float32.
     """
-    acc = torch.float32 if dtype in _LOW_PRECISION else dtype
+    acc = compute_dtype(dtype)
     element = torch.empty((), dtype=acc).element_size()
     budget = CHUNK_BYTES.get(torch.device(device).type, CHUNK_BYTES_ACCELERATOR)
     return max(1, min(max(n_rows, 1), budget // max(n_cols * element, 1)))
@@ -107,58 +110,33 @@ def _chunk_logits(x, weight, bias, n_classes, acc_dtype):
     return z.to(acc_dtype).view(x.shape[0], n_classes, -1)
 
 
-def _chunk_loss(z, target, prob_target, class_weight, smoothing, ignore_index, n_classes):
-    """Per-(row, position) loss of one chunk and its logsumexp, both (rows, P)."""
-    lse = torch.logsumexp(z, dim=1)
-    if prob_target:
-        a = _prob_coefficients(target, class_weight, smoothing, n_classes, z.dtype)
-        # -sum_c a_c (z_c - lse) = (sum_c a_c) lse - sum_c a_c z_c
-        return a.sum(1) * lse - (a * z).sum(1), lse
-    keep, safe, hot, total = _index_terms(target, class_weight, smoothing, ignore_index, n_classes, z.dtype)
-    a_dot_z = hot * z.gather(1, safe[:, None, :]).squeeze(1)
-    if smoothing > 0:
-        w = torch.ones(n_classes, dtype=z.dtype, device=z.device) if class_weight is None else class_weight
-        a_dot_z = a_dot_z + (smoothing / n_classes) * keep * torch.einsum("ncp,c->np", z, w.to(z.dtype))
-    return total * lse - a_dot_z, lse
+def _chunk(z, target, prob_target, class_weight, smoothing, ignore_index, n_classes, scale=None, grad_t=None):
+    """One chunk's loss (rows, P), and with ``scale`` its ``scale * dL/dz``, built in place in ``z``.
 
-
-def _chunk_grad_logits(z, lse, gc, target, prob_target, class_weight, smoothing, ignore_index, n_classes):
-    """``dL/dz = (sum_c a_c) softmax(z) - a``, times the incoming gradient, built in place in ``z``."""
-    p = z.sub_(lse[:, None, :]).exp_()  # softmax, overwriting the logits
-    if prob_target:
-        a = _prob_coefficients(target, class_weight, smoothing, n_classes, z.dtype)
-        return p.mul_(a.sum(1, keepdim=True)).sub_(a).mul_(gc)
-    keep, safe, hot, total = _index_terms(target, class_weight, smoothing, ignore_index, n_classes, z.dtype)
-    gc = torch.as_tensor(gc, dtype=z.dtype, device=z.device)
-    p.mul_((total * gc)[:, None, :])
-    p.scatter_add_(1, safe[:, None, :], -(hot * gc)[:, None, :])
-    if smoothing > 0:
-        w = torch.ones(n_classes, dtype=z.dtype, device=z.device) if class_weight is None else class_weight
-        p.sub_((smoothing / n_classes) * (keep * gc)[:, None, :] * w.to(z.dtype)[None, :, None])
-    return p
-
-
-def _chunk_loss_and_grad(z, target, prob_target, class_weight, smoothing, ignore_index, n_classes,
-                         scale, grad_t):
-    """Per-(row, position) loss and logsumexp of one chunk, and ``scale * dL/dz`` built in
-    place in ``z``.
-
-    ``dL/dz = (sum_c a_c) softmax(z) - a``. For a probability target whose gradient is
-    wanted, ``scale * dL/dq`` is written into ``grad_t`` (the chunk's rows) on the way.
+    ``z`` holds the chunk's logits (rows, C, P) and is overwritten. The loss is
+    ``(sum_c a_c) logsumexp(z) - sum_c a_c z_c`` and ``dL/dz = (sum_c a_c) softmax(z) - a``;
+    ``scale`` is a scalar (the forward pass of a reduced loss) or one factor per (row, position)
+    (the incoming gradient of ``reduction='none'``). For a probability target whose gradient is
+    wanted, ``scale * dL/dq`` is written into ``grad_t`` (the chunk's rows) on the way. Without
+    ``scale`` the gradient is ``None``.
     """
     if prob_target:
         a = _prob_coefficients(target, class_weight, smoothing, n_classes, z.dtype)
         a_sum = a.sum(1)
         lse = torch.logsumexp(z, dim=1)
+        # -sum_c a_c (z_c - lse) = (sum_c a_c) lse - sum_c a_c z_c
         loss = a_sum * lse - (a * z).sum(1)
+        if scale is None:
+            return loss, None
+        s = scale if scale.dim() == 0 else scale[:, None, :]
         z.sub_(lse[:, None, :])  # log softmax
         if grad_t is not None:
             # d/dq_c of -sum_c w_c (1 - eps) q_c log p_c
-            coef = -(1 - smoothing) * scale
+            coef = -(1 - smoothing) * s
             if class_weight is not None:
                 coef = coef * class_weight.to(z.dtype)[None, :, None]
             torch.mul(z, coef, out=grad_t)
-        return loss, lse, z.exp_().mul_(a_sum[:, None, :]).sub_(a).mul_(scale)
+        return loss, z.exp_().mul_(a_sum[:, None, :]).sub_(a).mul_(s)
     keep, safe, hot, total = _index_terms(target, class_weight, smoothing, ignore_index, n_classes, z.dtype)
     a_dot_z = hot * z.gather(1, safe[:, None, :]).squeeze(1)
     if smoothing > 0:
@@ -168,29 +146,32 @@ def _chunk_loss_and_grad(z, target, prob_target, class_weight, smoothing, ignore
     peak = z.amax(dim=1, keepdim=True)
     peak = torch.where(torch.isfinite(peak), peak, torch.zeros_like(peak))
     total_exp = z.sub_(peak).exp_().sum(1)
-    lse = peak.squeeze(1) + total_exp.log()
-    loss = total * lse - a_dot_z
+    loss = total * (peak.squeeze(1) + total_exp.log()) - a_dot_z
+    if scale is None:
+        return loss, None
     z.mul_((total * scale / total_exp)[:, None, :])  # (sum_c a_c) softmax(z), scaled
     z.scatter_add_(1, safe[:, None, :], -(hot * scale)[:, None, :])
     if smoothing > 0:
         z.sub_((smoothing / n_classes) * (keep * scale)[:, None, :] * w.to(z.dtype)[None, :, None])
-    return loss, lse, z
+    return loss, z
 
 
-def _fused_pass(x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index, n_classes,
-                rows, scale, needs):
-    """Losses, logsumexps and the gradients of ``scale * sum(losses)`` in one pass over the chunks.
+def _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index, n_classes,
+                rows, scale=None, needs=(False, False, False, False)):
+    """The one loop over the chunks: the losses (N, P) and, with ``scale``, the gradients of
+    ``sum(scale * losses)`` for the inputs ``needs`` flags (input, weight, bias, target).
 
-    Per chunk: the logits, the loss, ``dL/dz`` in place in the logits buffer, then
-    ``grad_input[chunk] = dz @ W``, ``grad_weight += dz.T @ x[chunk]`` and
-    ``grad_bias += sum(dz)``: three matmuls, as for the full logits.
+    Per chunk: the logits, the loss, ``dL/dz`` in place in the logits buffer (:func:`_chunk`),
+    then ``grad_input[chunk] = dz @ W``, ``grad_weight += dz.T @ x[chunk]`` and
+    ``grad_bias += sum(dz)``: three matmuls, as for the full logits. ``scale`` is a scalar (a
+    reduced loss: the gradients are formed in the forward pass) or (N, P) (the incoming
+    gradient of ``reduction='none'``, in the backward pass, which so recomputes the logits).
     """
-    acc = torch.float32 if x.dtype in _LOW_PRECISION else x.dtype
+    acc = compute_dtype(x.dtype)
     n = x.shape[0]
     n_pos = weight.shape[0] // n_classes
-    need_x, need_w, need_b, need_t = needs
+    need_x, need_w, need_b, need_t = needs if scale is not None else (False,) * 4
     losses = torch.empty((n, n_pos), dtype=acc, device=x.device)
-    lses = torch.empty((n, n_pos), dtype=acc, device=x.device)
     grad_x = torch.empty_like(x) if need_x else None
     grad_w = torch.zeros(weight.shape, dtype=acc, device=weight.device) if need_w else None
     grad_b = torch.zeros(bias.shape, dtype=acc, device=bias.device) if need_b else None
@@ -199,48 +180,47 @@ def _fused_pass(x, weight, bias, target, class_weight, prob_target, smoothing, i
         stop = min(start + rows, n)
         xc = x[start:stop]
         z = _chunk_logits(xc, weight, bias, n_classes, acc)
-        losses[start:stop], lses[start:stop], dz = _chunk_loss_and_grad(
+        losses[start:stop], dz = _chunk(
             z, target[start:stop], prob_target, class_weight, smoothing, ignore_index, n_classes,
-            scale, None if grad_t is None else grad_t[start:stop],
+            None if scale is None else scale if scale.dim() == 0 else scale[start:stop],
+            None if grad_t is None else grad_t[start:stop],
         )
-        dz = dz.reshape(stop - start, -1)
-        if acc != x.dtype:
-            dz = dz.to(x.dtype)
-        if need_x:
-            torch.matmul(dz, weight, out=grad_x[start:stop])
-        if need_w:
-            if acc == x.dtype:
-                grad_w.addmm_(dz.T, xc)
-            else:
-                grad_w += (dz.T @ xc).to(acc)
-        if need_b:
-            grad_b += dz.sum(0).to(acc)
+        if dz is not None:
+            dz = as_dtype(dz.reshape(stop - start, -1), x.dtype)
+            if need_x:
+                torch.matmul(dz, weight, out=grad_x[start:stop])
+            if need_w:
+                if acc == x.dtype:
+                    grad_w.addmm_(dz.T, xc)
+                else:
+                    grad_w += (dz.T @ xc).to(acc)
+            if need_b:
+                grad_b += dz.sum(0).to(acc)
         del z, dz
-    return losses, lses, [grad_x, grad_w, grad_b, grad_t]
+    return losses, [grad_x, grad_w, grad_b, grad_t]
 
 
 class _ChunkedLinearCrossEntropy(torch.autograd.Function):
-    """Chunked over the rows, two strategies.
+    """Chunked over the rows (:func:`_chunk_pass`), two strategies.
 
     * ``'mean'`` / ``'sum'`` with gradients wanted (the training case): the forward pass forms
       each chunk's ``dL/dz`` right after its loss, in place in the logits buffer, and
-      accumulates the input, weight and bias (and probability-target) gradients at once
-      (:func:`_fused_pass`). They are kept (``N x d + C x d`` numbers, not ``N x C``), and the
+      accumulates the input, weight and bias (and probability-target) gradients at once.
+      They are kept (``N x d + C x d`` numbers, not ``N x C``), and the
       backward pass multiplies them in place by the scalar incoming gradient and hands them
       over, without a copy. A second backward (``retain_graph=True``) finds them gone and runs
       the same pass again, so it returns the same bits.
-    * ``'none'``, or no gradient wanted: the forward pass keeps one logsumexp per row; the
-      backward pass recomputes each chunk's logits (a fourth matmul). With ``'none'`` the
-      incoming gradient has one entry per row, which must weight every row's contribution to
-      the weight gradient *before* the sum over rows, and it is only known in the backward pass.
+    * ``'none'``, or no gradient wanted: the forward pass forms the losses only; the backward
+      pass runs the pass again with the incoming gradient as the scale, recomputing each chunk's
+      logits (a fourth matmul). With ``'none'`` the incoming gradient has one entry per row,
+      which must weight every row's contribution to the weight gradient *before* the sum over
+      rows, and it is only known in the backward pass.
     """
 
     @staticmethod
     def forward(ctx, x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index,
                 reduction, n_classes, rows, grad_enabled):
-        acc = torch.float32 if x.dtype in _LOW_PRECISION else x.dtype
-        n = x.shape[0]
-        n_pos = weight.shape[0] // n_classes
+        acc = compute_dtype(x.dtype)
         needs = tuple(ctx.needs_input_grad[:4])
         # grad_enabled: grad mode outside (inside forward it is always off, and
         # needs_input_grad does not see a surrounding torch.no_grad())
@@ -249,22 +229,13 @@ class _ChunkedLinearCrossEntropy(torch.autograd.Function):
         if reduction == "mean":
             denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
         ctx.settings = (prob_target, smoothing, ignore_index, reduction, n_classes, rows)
-        ctx.grads = None
+        scale = None
         if fused:
-            scale = torch.ones((), dtype=acc, device=x.device) if denominator is None else 1 / denominator
-            losses, lses, ctx.grads = _fused_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
-                                                  ignore_index, n_classes, rows, scale, needs)
-        else:
-            losses = torch.empty((n, n_pos), dtype=acc, device=x.device)
-            lses = torch.empty((n, n_pos), dtype=acc, device=x.device)
-            for start in range(0, n, rows):
-                stop = min(start + rows, n)
-                z = _chunk_logits(x[start:stop], weight, bias, n_classes, acc)
-                losses[start:stop], lses[start:stop] = _chunk_loss(
-                    z, target[start:stop], prob_target, class_weight, smoothing, ignore_index, n_classes
-                )
-                del z
-        ctx.save_for_backward(x, weight, bias, target, class_weight, lses)
+            scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
+        losses, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                                    ignore_index, n_classes, rows, scale, needs)
+        ctx.grads = grads if fused else None
+        ctx.save_for_backward(x, weight, bias, target, class_weight)
         if reduction == "none":
             out = losses
         elif reduction == "sum":
@@ -276,59 +247,27 @@ class _ChunkedLinearCrossEntropy(torch.autograd.Function):
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out):
-        x, weight, bias, target, class_weight, lses = ctx.saved_tensors
+        x, weight, bias, target, class_weight = ctx.saved_tensors
         prob_target, smoothing, ignore_index, reduction, n_classes, rows = ctx.settings
-        acc = lses.dtype
+        acc = compute_dtype(x.dtype)
         needs = tuple(ctx.needs_input_grad[:4])
         dtypes = (x.dtype, weight.dtype, None if bias is None else bias.dtype, target.dtype)
-        if reduction != "none":
-            grads, ctx.grads = ctx.grads, None  # hand them over: nothing else refers to them
-            if grads is None:  # a second backward: the same pass again
-                scale = torch.ones((), dtype=acc, device=x.device)
-                if reduction == "mean":
-                    scale = scale / _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
-                _, _, grads = _fused_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
-                                          ignore_index, n_classes, rows, scale, needs)
-            grads = [None if g is None else g.mul_(grad_out.to(g.dtype)).to(dtype)
-                     for g, dtype in zip(grads, dtypes, strict=True)]
-            return (*grads, None, None, None, None, None, None, None, None)
-        need_x, need_w, need_b, need_t = needs
-        g = grad_out.to(acc)
-        grad_x = torch.empty_like(x) if need_x else None
-        grad_w = torch.zeros(weight.shape, dtype=acc, device=weight.device) if need_w else None
-        grad_b = torch.zeros(bias.shape, dtype=acc, device=bias.device) if need_b else None
-        grad_t = torch.empty(target.shape, dtype=acc, device=target.device) if need_t else None
-        for start in range(0, x.shape[0], rows):
-            stop = min(start + rows, x.shape[0])
-            xc, tc = x[start:stop], target[start:stop]
-            z = _chunk_logits(xc, weight, bias, n_classes, acc)
-            gc = g[start:stop]
-            if need_t:
-                # d/dq_c of -sum_c w_c (1 - eps) q_c log p_c
-                scale = (1 - smoothing) * gc[:, None, :]
-                if class_weight is not None:
-                    scale = scale * class_weight.to(acc)[None, :, None]
-                grad_t[start:stop] = -scale * (z - lses[start:stop, None, :])
-            dz = _chunk_grad_logits(
-                z, lses[start:stop], gc if not prob_target else gc[:, None, :],
-                tc, prob_target, class_weight, smoothing, ignore_index, n_classes,
-            ).reshape(stop - start, -1)
-            if acc != x.dtype:
-                dz = dz.to(x.dtype)
-            if need_x:
-                grad_x[start:stop] = dz @ weight
-            if need_w:
-                if acc == x.dtype:
-                    grad_w.addmm_(dz.T, xc)
-                else:
-                    grad_w += (dz.T @ xc).to(acc)
-            if need_b:
-                grad_b += dz.sum(0).to(acc)
-            del z, dz
-        grad_w = grad_w.to(weight.dtype) if need_w else None
-        grad_b = grad_b.to(bias.dtype) if need_b else None
-        grad_t = grad_t.to(target.dtype) if need_t else None
-        return grad_x, grad_w, grad_b, grad_t, None, None, None, None, None, None, None, None
+        grads, ctx.grads = ctx.grads, None  # hand them over: nothing else refers to them
+        if reduction == "none":
+            _, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                                   ignore_index, n_classes, rows, grad_out.to(acc), needs)
+            return (*[None if g is None else as_dtype(g, dtype) for g, dtype in zip(grads, dtypes, strict=True)],
+                    None, None, None, None, None, None, None, None)
+        if grads is None:  # a second backward: the same pass again
+            denominator = None
+            if reduction == "mean":
+                denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
+            scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
+            _, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                                   ignore_index, n_classes, rows, scale, needs)
+        grads = [None if g is None else g.mul_(grad_out.to(g.dtype)).to(dtype)
+                 for g, dtype in zip(grads, dtypes, strict=True)]
+        return (*grads, None, None, None, None, None, None, None, None)
 
 
 def _mean_denominator(target, prob_target, class_weight, ignore_index, dtype):
@@ -424,7 +363,9 @@ def linear_cross_entropy(
         Gradients flow to ``input``, ``linear_weight``, ``linear_bias`` and probability targets,
         not to ``weight``; they are first-order only. Unlike PyTorch's chunked path, every
         option is chunked (nothing falls back to the full logits), and a second backward with
-        ``retain_graph=True`` is allowed: it recomputes the gradients, bit for bit.
+        ``retain_graph=True`` is allowed: it recomputes the gradients, bit for bit. Class-index
+        targets are range-checked with one read of the device (a host synchronisation) in eager
+        mode; under ``torch.compile`` the check is skipped.
 
     Example:
         >>> import torch

@@ -1,4 +1,12 @@
-"""Sequence losses: Connectionist Temporal Classification (CTC) by the log-space forward algorithm."""
+"""Sequence losses: Connectionist Temporal Classification (CTC) by the log-space forward algorithm.
+
+In eager mode ``ctc_loss`` reads the device once on the way in: the lengths (which PyTorch also
+validates on the host, and which size the extended sequence and say where each sequence ends)
+and whether every label is in range, in one synchronisation. Under ``torch.compile`` it reads
+nothing: the checks are skipped (:func:`lossnotes._checks.value_checks`) and the shapes come from
+the tensors' shapes (the extended sequence is as wide as the padded targets allow, which changes
+no value).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,8 @@ from collections.abc import Sequence
 import torch
 from torch.autograd.function import once_differentiable
 
-from lossnotes._checks import InputError, check_floating, check_integer, check_tensor
+from lossnotes._checks import InputError, check_floating, check_integer, check_tensor, value_checks
+from lossnotes._numerics import upcast
 from lossnotes._reduction import resolve_reduction
 
 __all__ = ["ctc_loss"]
@@ -56,7 +65,7 @@ class _CTCForwardBackward(torch.autograd.Function):
             prev = alpha[t]
             best = torch.logaddexp(prev[:, 2:], prev[:, 1:-1])  # stay at s, step from s - 1
             best = torch.logaddexp(best, prev[:, :-2] + skip_bias)  # skip from s - 2
-            torch.add(best, emit[t], out=alpha[t + 1, :, 2:])
+            alpha[t + 1, :, 2:] = best.add_(emit[t])
         del emit
         # End in the final blank (s = 2S_n) or the last label (s = 2S_n - 1), at frame T_n - 1
         # (row T_n; for T_n = 0 the virtual start, so an empty target has probability 1).
@@ -79,7 +88,10 @@ class _CTCForwardBackward(torch.autograd.Function):
         # frames t+1 .. T_n - 1 given state s at frame t (0 at the two final states of frame
         # T_n - 1, -inf before a sequence's end is injected). Two -inf columns on the right.
         eb = torch.full((n_frames, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
-        torch.gather(lp, 2, index, out=eb[:, :, :width])
+        if torch.compiler.is_compiling():  # out= must be contiguous there; inductor fuses the copy
+            eb[:, :, :width] = lp.gather(2, index)
+        else:
+            torch.gather(lp, 2, index, out=eb[:, :, :width])
         states = torch.arange(width, device=lp.device)
         final = (states == 2 * tg_len[:, None]) | (states == 2 * tg_len[:, None] - 1)
         zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
@@ -176,6 +188,10 @@ def ctc_loss(
         Output: scalar unless ``reduction='none'``, then ``(N)`` (``()`` for unbatched input),
         in the dtype of ``log_probs`` (float16 and bfloat16 are computed in float32).
 
+    The lengths and the labels are checked with one read of the device (a host
+    synchronisation) in eager mode; the lengths also size the extended sequence. Under
+    ``torch.compile`` nothing is read: the checks are skipped and the sizes come from the shapes.
+
     Raises:
         InputError: (a ``ValueError`` and a ``RuntimeError``) for an empty or wrongly shaped
             ``log_probs``, ``blank`` outside ``[0, C)``, lengths of the wrong size or out of
@@ -223,15 +239,31 @@ def ctc_loss(
     if targets.dim() not in (1, 2):
         raise InputError(f"targets must be (N, S) or 1-D concatenated, got shape {tuple(targets.shape)}")
 
-    # PyTorch validates the lengths on the host too; one synchronisation for all checks.
-    in_host, tg_host = in_len.tolist(), tg_len.tolist()
-    if any(v < 0 or v > n_frames for v in in_host):
-        raise InputError(f"input_lengths must lie in [0, T={n_frames}], got {in_host}")
-    if any(v < 0 for v in tg_host):
-        raise InputError(f"target_lengths must be non-negative, got {tg_host}")
-    max_target = max(tg_host, default=0)
-
     targets = targets.to(device=device, dtype=torch.long)
+    if value_checks():
+        # PyTorch validates the lengths on the host too. One synchronisation for every check:
+        # the lengths and whether any real label is out of range (the label itself is looked up
+        # only to word the error).
+        if targets.dim() == 2 and targets.shape[0] == batch:
+            real = torch.arange(targets.shape[1], device=device) < tg_len[:, None]
+            label_bad = (real & ((targets < 0) | (targets >= n_classes))).any()
+        else:  # 1-D: every entry is a label (once its length is checked below)
+            label_bad = ((targets < 0) | (targets >= n_classes)).any()
+        host = torch.cat([in_len, tg_len, label_bad.long().reshape(1)]).tolist()
+        in_host, tg_host, label_bad = host[:batch], host[batch:2 * batch], host[-1]
+        if any(v < 0 or v > n_frames for v in in_host):
+            raise InputError(f"input_lengths must lie in [0, T={n_frames}], got {in_host}")
+        if any(v < 0 for v in tg_host):
+            raise InputError(f"target_lengths must be non-negative, got {tg_host}")
+        max_target = max(tg_host, default=0)
+        sum_target = sum(tg_host)
+        ends = sorted({v - 1 for v in in_host if v > 0})  # the frames where a sequence ends
+    else:  # under torch.compile: shapes from shapes, and any frame may end a sequence
+        max_target = targets.shape[1] if targets.dim() == 2 else targets.shape[0]
+        sum_target = targets.shape[0]
+        label_bad = False
+        ends = list(range(n_frames))
+
     positions = torch.arange(max_target, device=device)
     in_target = positions < tg_len[:, None]  # (N, S): which label slots are real
     if targets.dim() == 2:
@@ -242,21 +274,21 @@ def ctc_loss(
             )
         labels = targets[:, :max_target]
     else:
-        if targets.shape[0] != sum(tg_host):
+        if targets.shape[0] != sum_target:
             raise InputError(
-                f"concatenated targets must have sum(target_lengths)={sum(tg_host)} entries, "
+                f"concatenated targets must have sum(target_lengths)={sum_target} entries, "
                 f"got {targets.shape[0]}"
             )
         starts = torch.cumsum(tg_len, 0) - tg_len
         index = (starts[:, None] + positions).clamp(max=max(targets.shape[0] - 1, 0))
         labels = targets[index] if targets.numel() else torch.zeros_like(index)
     labels = torch.where(in_target, labels, torch.full_like(labels, blank))
-    bad = (labels < 0) | (labels >= n_classes)
-    if bool(bad.any()):
+    if label_bad:
+        bad = (labels < 0) | (labels >= n_classes)
         raise InputError(f"targets must hold labels in [0, {n_classes - 1}], got {labels[bad][0].item()}")
 
     out_dtype = log_probs.dtype
-    lp = log_probs.float() if out_dtype in (torch.float16, torch.bfloat16) else log_probs
+    lp = upcast(log_probs)
 
     # Extended sequence y' = (blank, y_1, blank, ..., y_S, blank), padded past 2*S_n+1 with
     # blanks that never feed back into the real states.
@@ -269,7 +301,6 @@ def ctc_loss(
     skip[:, 3::2] = ext[:, 3::2] != ext[:, 1:-2:2]
     if width > 1:
         skip[:, 1] = True
-    ends = sorted({v - 1 for v in in_host if v > 0})
     nll = _CTCForwardBackward.apply(lp, ext, skip, in_len, tg_len, ends)
 
     loss = nll

@@ -27,6 +27,7 @@ import warnings
 
 import paddle
 
+from lossnotes._numerics import is_low_precision
 from lossnotes._reduction import (
     EXTRA,
     GET_ENUM,
@@ -49,9 +50,6 @@ __all__ = [
     "rmse_loss",
     "smooth_l1_loss",
 ]
-
-_LOW_PRECISION = (paddle.float16, paddle.bfloat16)
-
 
 # ----------------------------------------------------------------------------- helpers
 def _check_tensor(x: object, name: str) -> paddle.Tensor:
@@ -113,7 +111,8 @@ def _reduce(loss: paddle.Tensor, reduction: str, weight: paddle.Tensor | None = 
 
 
 def _upcast(x: paddle.Tensor) -> paddle.Tensor:
-    return x.astype(paddle.float32) if x.dtype in _LOW_PRECISION else x
+    """float16/bfloat16 as float32 (:func:`lossnotes._numerics.is_low_precision`), else unchanged."""
+    return x.astype(paddle.float32) if is_low_precision(x.dtype) else x
 
 
 # ----------------------------------------------------------------------------- losses

@@ -1,0 +1,109 @@
+"""Every loss traces into one graph under ``torch.compile`` and gives its eager value there.
+
+Value checks that read the device are skipped while compiling (``lossnotes._checks.value_checks``)
+and the fused autograd Functions give way to their plain expressions
+(``lossnotes._numerics.fused_or_reference``), so no loss has a graph break. The smoke sizes of
+the benchmark keep this fast; ``aot_eager`` traces forward and backward as inductor would,
+without generating code.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+import torch._dynamo
+
+from lossnotes import bench
+
+SMOKE = bench.SIZES["smoke"]
+
+# torch 2.13's dynamo instantiates every autograd.Function it traces (CTC, linear cross entropy),
+# and torch warns about that itself; not ours to fix.
+pytestmark = [pytest.mark.filterwarnings("ignore:.*should not be instantiated:DeprecationWarning"),
+              pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")]
+
+
+def _inputs(name):
+    return bench._inputs(bench.CASES[name], SMOKE, torch.device("cpu"))
+
+
+def _fresh(args):
+    """The same inputs, as new leaves where the originals want gradients."""
+    return tuple(a.detach().clone().requires_grad_() if isinstance(a, torch.Tensor) and a.requires_grad else a
+                 for a in args)
+
+
+def _leaves(args):
+    return [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
+
+
+@pytest.fixture(autouse=True)
+def _reset_dynamo():
+    torch._dynamo.reset()
+    yield
+    torch._dynamo.reset()
+
+
+@pytest.mark.parametrize("name", list(bench.CASES))
+def test_no_graph_break(name):
+    args, kwargs = _inputs(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        explained = torch._dynamo.explain(bench.CASES[name].ours)(*args, **kwargs)
+    reasons = [str(b.reason).splitlines()[0] for b in explained.break_reasons]
+    assert explained.graph_break_count == 0, reasons
+
+
+@pytest.mark.parametrize("name", list(bench.CASES))
+def test_compiled_matches_eager(name):
+    fn = bench.CASES[name].ours
+    args, kwargs = _inputs(name)
+    eager_args, compiled_args = _fresh(args), _fresh(args)
+    want = fn(*eager_args, **kwargs)
+    want_grads = torch.autograd.grad(want, _leaves(eager_args))
+    compiled = torch.compile(fn, backend="aot_eager", fullgraph=True)
+    got = compiled(*compiled_args, **kwargs)
+    got_grads = torch.autograd.grad(got, _leaves(compiled_args))
+    torch.testing.assert_close(got, want)
+    for g, w in zip(got_grads, want_grads, strict=True):
+        torch.testing.assert_close(g, w)
+
+
+@pytest.mark.parametrize("name", ["multilabel_margin_loss", "nll_loss"])
+def test_compiled_unreduced(name):
+    # the multi-label reference and the masked NLL, which replace eager's data-dependent paths
+    fn = bench.CASES[name].ours
+    args, _ = _inputs(name)
+    want = fn(*args, reduction="none")
+    got = torch.compile(fn, backend="aot_eager", fullgraph=True)(*args, reduction="none")
+    torch.testing.assert_close(got, want)
+
+
+def test_compiled_ctc_concatenated_targets():
+    # under compile the extended sequence is as wide as the targets allow, and every frame may
+    # end a sequence: the values are those of eager, which reads the lengths
+    log_probs, targets, _, target_lengths = _inputs("ctc_loss")[0]
+    log_probs = log_probs.detach()[:8]
+    input_lengths = torch.tensor([8, 7, 6])
+    flat = torch.cat([t[:n] for t, n in zip(targets, target_lengths.tolist(), strict=True)])
+    fn = bench.CASES["ctc_loss"].ours
+    want = fn(log_probs, flat, input_lengths, target_lengths, reduction="none")
+    got = torch.compile(fn, backend="aot_eager", fullgraph=True)(
+        log_probs, flat, input_lengths, target_lengths, reduction="none")
+    torch.testing.assert_close(got, want)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "huber_loss", "smooth_l1_loss", "binary_cross_entropy_with_logits"])
+def test_plain_expression_under_compile(name):
+    # no autograd.Function in the graph: inductor can fuse the loss with its neighbours
+    targets = []
+
+    def backend(gm, example_inputs):
+        targets.extend(str(node.target) for node in gm.graph.nodes)
+        return gm.forward
+
+    args, kwargs = _inputs(name)
+    torch.compile(bench.CASES[name].ours, backend=backend, fullgraph=True)(*args, **kwargs)
+    assert targets and not any("autograd_function" in t for t in targets), targets
