@@ -40,6 +40,8 @@ class LossRecord:
         torch_module: dotted name of PyTorch's ``nn.Module``, or ``None``.
         book_page: the book page (path without suffix) that teaches it, or ``None`` until written.
         note: one line on where the native ops disagree with each other, or ``""``.
+        example_kwargs: the keyword arguments of the loss's example call
+            (:func:`lossnotes.examples.make_inputs`), as ``(name, value)`` pairs; ``()`` for none.
     """
 
     name: str
@@ -53,6 +55,7 @@ class LossRecord:
     torch_module: str | None = None
     book_page: str | None = None
     note: str = ""
+    example_kwargs: tuple[tuple[str, object], ...] = ()
 
     def resolve(self) -> Callable:
         """Return the lossnotes function this record names."""
@@ -66,7 +69,7 @@ def resolve(dotted: str):
 
 
 def _rec(name, chinese_name, family, formula, torch_op, paddle_op, module=None, torch_module=None,
-         note=""):
+         note="", example_kwargs=()):
     return LossRecord(
         name=name,
         chinese_name=chinese_name,
@@ -78,6 +81,7 @@ def _rec(name, chinese_name, family, formula, torch_op, paddle_op, module=None, 
         module=None if module is None else f"lossnotes.nn.{module}",
         torch_module=None if torch_module is None else f"torch.nn.{torch_module}",
         note=note,
+        example_kwargs=tuple(example_kwargs),
     )
 
 
@@ -138,7 +142,8 @@ CATALOG: tuple[LossRecord, ...] = (
          note="input must already be log-probabilities (log_softmax)"),
     _rec("kl_div", "KL 散度", "classification", r"l_n = y_n \left( \log y_n - x_n \right)",
          "kl_div", "kl_div", "KLDivLoss", "KLDivLoss",
-         note="input is log q, target is p; reduction='batchmean' gives the true KL(p || q)"),
+         note="input is log q, target is p; reduction='batchmean' gives the true KL(p || q)",
+         example_kwargs=[("reduction", "batchmean")]),
     _rec("soft_margin_loss", "软间隔损失", "classification", r"l_n = \log \left( 1 + e^{-y_n x_n} \right)",
          "soft_margin_loss", "soft_margin_loss", "SoftMarginLoss", "SoftMarginLoss",
          note="targets are -1 / +1"),

@@ -25,23 +25,28 @@ def gen() -> torch.Generator:
     return torch.Generator().manual_seed(0)
 
 
-def assert_matches(ours, reference, *tensors, grad: bool = True, tol: dict | None = None) -> None:
-    """Assert ``ours(*tensors)`` equals ``reference(*tensors)`` in value, shape, dtype and gradient.
+def assert_matches(ours, reference, *tensors, grad: bool = True, tol: dict | None = None, wrt: str = "floating",
+                   **kwargs) -> None:
+    """Assert ``ours(*tensors, **kwargs)`` equals ``reference(*tensors, **kwargs)`` in value, shape,
+    dtype and gradient.
 
-    Each function gets its own detached copies of ``tensors``; the floating ones require grad.
+    Each function gets its own detached copies of ``tensors``; with ``wrt='floating'`` the floating
+    ones require grad, with ``wrt='given'`` those that already require grad (the examples of
+    :mod:`lossnotes.examples` mark the arguments a loss is differentiable in).
     The gradients are taken against the same random cotangent, so a ``reduction='none'`` output
     is checked in every direction at once, not only through its sum.
     """
 
+    assert wrt in ("floating", "given"), wrt
+
+    def wanted(t: torch.Tensor) -> bool:
+        return grad and t.is_floating_point() and (wrt == "floating" or t.requires_grad)
+
     def leaves():
-        return [
-            t.detach().clone().requires_grad_(grad and t.is_floating_point()) if isinstance(t, torch.Tensor)
-            else t
-            for t in tensors
-        ]
+        return [t.detach().clone().requires_grad_(wanted(t)) if isinstance(t, torch.Tensor) else t for t in tensors]
 
     a, b = leaves(), leaves()
-    out_a, out_b = ours(*a), reference(*b)
+    out_a, out_b = ours(*a, **kwargs), reference(*b, **kwargs)
     assert out_a.shape == out_b.shape, (out_a.shape, out_b.shape)
     assert out_a.dtype == out_b.dtype, (out_a.dtype, out_b.dtype)
     tol = tol or TOLERANCES[out_b.dtype]

@@ -8,7 +8,13 @@ uses a framework loss op.
     and backward;
 (d) no source file in ``lossnotes/`` names a torch loss op;
 (e) importing lossnotes does not import paddle;
-(f) the catalogue agrees with the package and with torch.
+(f) the catalogue agrees with the package and with torch, and every loss has one record and one
+    example (lossnotes.examples);
+(g) what every loss shares, written once over the catalogue: the extras' keyword-only options,
+    finite losses and gradients at scores of +-1e4, and an empty batch handled as torch does.
+
+The inputs come from ``lossnotes.examples.make_inputs`` (the benchmark's inputs at the 'smoke'
+size); the comparisons from ``conftest.assert_matches`` and its ``TOLERANCES``.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as TF
+from conftest import assert_matches
 
 import lossnotes.functional as LF
 import lossnotes.nn as LN
 from lossnotes import catalog
+from lossnotes.examples import EXAMPLES, SIZES, make_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "lossnotes"
@@ -61,8 +69,17 @@ def _signature(fn) -> list[tuple[str, object, str]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Small inputs for every loss
+# Inputs: lossnotes.examples.make_inputs (the benchmark's inputs, at the 'smoke' size)
 # ---------------------------------------------------------------------------------------------
+
+SMOKE = SIZES["smoke"]
+RECORDS = catalog.CATALOG
+TORCH_RECORDS = [r for r in RECORDS if r.torch_op is not None]
+EXTRA_RECORDS = [r for r in RECORDS if r.torch_op is None]
+
+
+def _ids(record) -> str:
+    return record.name
 
 
 def _leaf(x: torch.Tensor) -> torch.Tensor:
@@ -70,67 +87,13 @@ def _leaf(x: torch.Tensor) -> torch.Tensor:
 
 
 def _inputs(name: str, dtype: torch.dtype = torch.float64) -> tuple[tuple, dict]:
-    """Small random inputs for loss ``name`` (float leaves require grad) and its keyword options."""
-    g = torch.Generator().manual_seed(sum(map(ord, name)))
-
-    def randn(*shape):
-        return torch.randn(*shape, generator=g, dtype=dtype)
-
-    def sign(*shape):
-        return torch.randint(0, 2, shape, generator=g).to(dtype) * 2 - 1
-
-    pair = (_leaf(randn(4, 3)), randn(4, 3))
-    if name in {"l1_loss", "mse_loss", "huber_loss", "smooth_l1_loss", "rmse_loss", "mean_bias_error",
-                "log_cosh_loss", "quantile_loss"}:
-        return pair, {}
-    if name == "poisson_nll_loss":
-        x = randn(4, 3) * 0.5
-        return (_leaf(x), torch.poisson(x.exp(), generator=g)), {}
-    if name == "gaussian_nll_loss":
-        return (*pair, _leaf(torch.rand(4, 3, generator=g, dtype=dtype) + 0.1)), {}
-    if name == "binary_cross_entropy":
-        return (_leaf(torch.sigmoid(randn(4, 3))), torch.rand(4, 3, generator=g, dtype=dtype)), {}
-    if name == "binary_cross_entropy_with_logits":
-        return (pair[0], torch.rand(4, 3, generator=g, dtype=dtype)), {}
-    if name in {"cross_entropy", "multi_margin_loss"}:
-        return (_leaf(randn(4, 5)), torch.randint(0, 5, (4,), generator=g)), {}
-    if name == "nll_loss":
-        return (_leaf(torch.log_softmax(randn(4, 5), 1)), torch.randint(0, 5, (4,), generator=g)), {}
-    if name == "kl_div":
-        return (_leaf(torch.log_softmax(randn(4, 5), 1)), torch.softmax(randn(4, 5), 1)), {"reduction": "batchmean"}
-    if name == "soft_margin_loss":
-        return (pair[0], sign(4, 3)), {}
-    if name == "multilabel_soft_margin_loss":
-        return (_leaf(randn(4, 5)), torch.randint(0, 2, (4, 5), generator=g).to(dtype)), {}
-    if name == "multilabel_margin_loss":
-        target = torch.tensor([[3, 0, -1, 1, 2], [1, -1, 0, 0, 0], [0, 1, 2, 3, 4], [4, 2, -1, 0, 0]])
-        return (_leaf(randn(4, 5)), target), {}
-    if name == "margin_ranking_loss":
-        return (_leaf(randn(6)), _leaf(randn(6)), sign(6)), {}
-    if name == "hinge_embedding_loss":
-        return (_leaf(randn(4, 3).abs()), sign(4, 3)), {}
-    if name == "cosine_embedding_loss":
-        return (_leaf(randn(4, 3)), _leaf(randn(4, 3)), sign(4)), {}
-    if name in {"triplet_margin_loss", "triplet_margin_with_distance_loss"}:
-        return (_leaf(randn(4, 3)), _leaf(randn(4, 3)), _leaf(randn(4, 3))), {}
-    if name == "ctc_loss":
-        log_probs = torch.log_softmax(randn(6, 2, 4), 2)
-        targets = torch.randint(1, 4, (2, 3), generator=g)
-        return (_leaf(log_probs), targets, torch.tensor([6, 5]), torch.tensor([3, 2])), {}
-    if name == "linear_cross_entropy":
-        return (_leaf(randn(4, 3)), _leaf(randn(5, 3)), torch.randint(0, 5, (4,), generator=g)), {}
-    if name == "contrastive_loss":
-        return (_leaf(randn(4, 3)), _leaf(randn(4, 3)), torch.randint(0, 2, (4,), generator=g).to(dtype)), {}
-    if name == "info_nce_loss":
-        return (_leaf(randn(4, 3)), _leaf(randn(4, 3))), {}
-    raise KeyError(f"no test inputs for {name!r}")
+    """The example inputs of loss ``name`` in ``dtype`` (float leaves require grad) and its keyword options."""
+    return make_inputs(name, dtype=dtype)
 
 
 def _grads(args) -> list[torch.Tensor]:
     return [a.grad for a in args if isinstance(a, torch.Tensor) and a.requires_grad]
 
-
-ALL_LOSSES = sorted(LF.TORCH_LOSSES + LF.EXTRA_LOSSES)
 
 # ---------------------------------------------------------------------------------------------
 # (a) functional: same names and signatures as torch.nn.functional
@@ -198,42 +161,49 @@ def _l1_distance(a, b):
     return (a - b).abs().sum(-1)
 
 
-# class name -> (function name, constructor (= function) options); non-default options throughout
-MODULES: dict[str, tuple[str, dict]] = {
-    "L1Loss": ("l1_loss", {"reduction": "sum"}),
-    "MSELoss": ("mse_loss", {"reduction": "none"}),
-    "HuberLoss": ("huber_loss", {"delta": 0.5}),
-    "SmoothL1Loss": ("smooth_l1_loss", {"beta": 0.5}),
-    "PoissonNLLLoss": ("poisson_nll_loss", {"full": True, "eps": 1e-6}),
-    "GaussianNLLLoss": ("gaussian_nll_loss", {"full": True, "eps": 1e-3}),
-    "BCELoss": ("binary_cross_entropy", {"weight": _rand(4, 3)}),
-    "BCEWithLogitsLoss": ("binary_cross_entropy_with_logits",
-                          {"weight": _rand(3, seed=1), "pos_weight": _rand(3, seed=2) + 0.5}),
-    "CrossEntropyLoss": ("cross_entropy", {"weight": _rand(5) + 0.5, "ignore_index": 1, "label_smoothing": 0.1}),
-    "NLLLoss": ("nll_loss", {"weight": _rand(5) + 0.5, "ignore_index": 2}),
-    "KLDivLoss": ("kl_div", {"reduction": "batchmean"}),
-    "SoftMarginLoss": ("soft_margin_loss", {"reduction": "sum"}),
-    "MultiLabelSoftMarginLoss": ("multilabel_soft_margin_loss", {"weight": _rand(5)}),
-    "MultiMarginLoss": ("multi_margin_loss", {"p": 2, "margin": 0.5, "weight": _rand(5)}),
-    "MultiLabelMarginLoss": ("multilabel_margin_loss", {"reduction": "sum"}),
-    "MarginRankingLoss": ("margin_ranking_loss", {"margin": 0.3}),
-    "HingeEmbeddingLoss": ("hinge_embedding_loss", {"margin": 0.7}),
-    "CosineEmbeddingLoss": ("cosine_embedding_loss", {"margin": 0.2}),
-    "TripletMarginLoss": ("triplet_margin_loss", {"margin": 0.5, "p": 1.0, "swap": True}),
-    "TripletMarginWithDistanceLoss": ("triplet_margin_with_distance_loss",
-                                      {"distance_function": _l1_distance, "margin": 0.5, "swap": True}),
-    "CTCLoss": ("ctc_loss", {"reduction": "sum", "zero_infinity": True}),
-    "RMSELoss": ("rmse_loss", {"eps": 1e-8}),
-    "LogCoshLoss": ("log_cosh_loss", {"reduction": "sum"}),
-    "QuantileLoss": ("quantile_loss", {"quantile": 0.9}),
-    "ContrastiveLoss": ("contrastive_loss", {"margin": 2.0}),
-    "InfoNCELoss": ("info_nce_loss", {"temperature": 0.5}),
+# loss name -> non-default options (constructor options of its module, keyword options of its
+# function), sized for the 'smoke' example inputs
+OPTIONS: dict[str, dict] = {
+    "l1_loss": {"reduction": "sum"},
+    "mse_loss": {"reduction": "none"},
+    "huber_loss": {"delta": 0.5},
+    "smooth_l1_loss": {"beta": 0.5},
+    "poisson_nll_loss": {"full": True, "eps": 1e-6},
+    "gaussian_nll_loss": {"full": True, "eps": 1e-3},
+    "binary_cross_entropy": {"weight": _rand(SMOKE.rows, SMOKE.cols)},
+    "binary_cross_entropy_with_logits": {"weight": _rand(SMOKE.cols, seed=1),
+                                         "pos_weight": _rand(SMOKE.cols, seed=2) + 0.5},
+    "cross_entropy": {"weight": _rand(SMOKE.classes) + 0.5, "ignore_index": 1, "label_smoothing": 0.1},
+    "nll_loss": {"weight": _rand(SMOKE.classes) + 0.5, "ignore_index": 2},
+    "kl_div": {"reduction": "batchmean"},
+    "soft_margin_loss": {"reduction": "sum"},
+    "multilabel_soft_margin_loss": {"weight": _rand(SMOKE.labels)},
+    "multi_margin_loss": {"p": 2, "margin": 0.5, "weight": _rand(SMOKE.classes)},
+    "multilabel_margin_loss": {"reduction": "sum"},
+    "margin_ranking_loss": {"margin": 0.3},
+    "hinge_embedding_loss": {"margin": 0.7},
+    "cosine_embedding_loss": {"margin": 0.2},
+    "triplet_margin_loss": {"margin": 0.5, "p": 1.0, "swap": True},
+    "triplet_margin_with_distance_loss": {"distance_function": _l1_distance, "margin": 0.5, "swap": True},
+    "ctc_loss": {"reduction": "sum", "zero_infinity": True},
+    "rmse_loss": {"eps": 1e-8},
+    "mean_bias_error": {"reduction": "sum"},
+    "log_cosh_loss": {"reduction": "sum"},
+    "quantile_loss": {"quantile": 0.9},
+    "contrastive_loss": {"margin": 2.0},
+    "info_nce_loss": {"temperature": 0.5},
+    "linear_cross_entropy": {"options": torch.nn.LinearCrossEntropyOptions(batch_chunk_size=3)},
 }
+MODULE_RECORDS = [r for r in RECORDS if r.module is not None and r.name != "linear_cross_entropy"]
 
 
-def test_module_table_covers_every_module():
+def test_options_table_covers_every_loss():
+    assert set(OPTIONS) == {r.name for r in RECORDS}
+
+
+def test_module_records_cover_every_module():
     wrapped = set(LN.__all__) - {"LinearCrossEntropyLoss"}
-    assert wrapped == set(MODULES)
+    assert wrapped == {r.module.rsplit(".", 1)[1] for r in MODULE_RECORDS}
 
 
 def _run(fn, args, kwargs):
@@ -243,11 +213,11 @@ def _run(fn, args, kwargs):
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("cls_name", sorted(MODULES))
-def test_module_equals_function(cls_name, dtype):
-    fn_name, options = MODULES[cls_name]
-    options = {k: (v.to(dtype) if isinstance(v, torch.Tensor) else v) for k, v in options.items()}
-    module = getattr(LN, cls_name)(**options)
+@pytest.mark.parametrize("record", MODULE_RECORDS, ids=_ids)
+def test_module_equals_function(record, dtype):
+    fn_name = record.name
+    options = {k: (v.to(dtype) if isinstance(v, torch.Tensor) else v) for k, v in OPTIONS[fn_name].items()}
+    module = catalog.resolve(record.module)(**options)
     args, extra = _inputs(fn_name, dtype)
     kwargs = {**extra, **options}
     fn_out, fn_grads = _run(getattr(LF, fn_name), args, kwargs)
@@ -388,8 +358,9 @@ def torch_losses_disabled(monkeypatch):
     yield
 
 
-@pytest.mark.parametrize("name", ALL_LOSSES)
-def test_runs_without_framework_loss_ops(name, torch_losses_disabled):
+@pytest.mark.parametrize("record", RECORDS, ids=_ids)
+def test_runs_without_framework_loss_ops(record, torch_losses_disabled):
+    name = record.name
     args, kwargs = _inputs(name)
     out = getattr(LF, name)(*args, **kwargs)
     out.sum().backward()
@@ -398,11 +369,10 @@ def test_runs_without_framework_loss_ops(name, torch_losses_disabled):
     assert grads and all(g is not None and torch.isfinite(g).all() for g in grads)
 
 
-@pytest.mark.parametrize("cls_name", sorted(MODULES))
-def test_modules_run_without_framework_loss_ops(cls_name, torch_losses_disabled):
-    fn_name, options = MODULES[cls_name]
-    args, _ = _inputs(fn_name)
-    out = getattr(LN, cls_name)(**options)(*args)
+@pytest.mark.parametrize("record", MODULE_RECORDS, ids=_ids)
+def test_modules_run_without_framework_loss_ops(record, torch_losses_disabled):
+    args, _ = _inputs(record.name)
+    out = catalog.resolve(record.module)(**OPTIONS[record.name])(*args)
     out.sum().backward()
     assert torch.isfinite(out).all()
 
@@ -521,9 +491,45 @@ def test_catalog_names_are_the_functional_api():
     assert set(names) == set(LF.TORCH_LOSSES) | set(LF.EXTRA_LOSSES)
 
 
+def test_every_loss_has_exactly_one_record_and_one_example():
+    # the names are written in functional.TORCH_LOSSES / EXTRA_LOSSES, catalog.CATALOG and
+    # examples.EXAMPLES: each name once in each, and no name in one that is missing from another
+    names = [*LF.TORCH_LOSSES, *LF.EXTRA_LOSSES]
+    assert len(names) == len(set(names)), "a name is in both TORCH_LOSSES and EXTRA_LOSSES"
+    assert sorted(r.name for r in catalog.CATALOG) == sorted(names)
+    assert sorted(EXAMPLES) == sorted(names)
+
+
+@pytest.mark.parametrize("record", catalog.CATALOG, ids=lambda r: r.name)
+def test_every_loss_function_has_a_docstring_example(record):
+    # ``--doctest-modules`` runs the examples; this makes sure a new loss has one to run
+    doc = record.resolve().__doc__ or ""
+    assert ">>>" in doc and "Args:" in doc, record.name
+
+
+def test_make_inputs_is_seeded_and_leaves_the_global_generator_alone():
+    state = torch.get_rng_state()
+    (a1, *_), _ = make_inputs("mse_loss", seed=3)
+    (a2, *_), _ = make_inputs("mse_loss", seed=3)
+    (b, *_), _ = make_inputs("mse_loss", seed=4)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert torch.equal(a1, a2) and not torch.equal(a1, b)
+    assert a1.shape == (SMOKE.rows, SMOKE.cols) and a1.dtype == torch.float32
+    (c, *_), _ = make_inputs("mse_loss", seed=3, dtype=torch.float64)
+    assert c.dtype == torch.float64 and c.requires_grad and torch.equal(c, a1.double())
+
+
+def test_make_inputs_rejects_unknown_names_and_sizes():
+    with pytest.raises(KeyError, match="no example inputs for 'mse'"):
+        make_inputs("mse")
+    with pytest.raises(ValueError, match="size must be one of"):
+        make_inputs("mse_loss", size="huge")
+
+
 @pytest.mark.parametrize("record", catalog.CATALOG, ids=lambda r: r.name)
 def test_catalog_record(record):
     assert record.family in catalog.FAMILIES
+    assert make_inputs(record.name)[1] == dict(record.example_kwargs)
     assert record.resolve() is getattr(LF, record.name)
     assert re.search(r"[\u4e00-\u9fff]", record.chinese_name), record.chinese_name
     assert record.formula.count("{") == record.formula.count("}") and record.formula.strip()
@@ -557,3 +563,164 @@ def test_catalog_unknown_name():
     with pytest.raises(KeyError, match="no loss named 'mse'"):
         catalog.by_name("mse")
 
+
+
+# ---------------------------------------------------------------------------------------------
+# (g) behaviour every loss shares, once for the whole catalogue
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("record", EXTRA_RECORDS, ids=_ids)
+def test_extras_take_their_options_keyword_only(record):
+    # the extras follow torch's conventions: the tensors first, every option keyword-only
+    params = list(inspect.signature(record.resolve()).parameters.values())
+    tensors = [p for p in params if p.default is inspect.Parameter.empty]
+    assert tensors and all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in tensors)
+    options = params[len(tensors):]
+    assert [p.name for p in options if p.name == "reduction"] == ["reduction"]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options), record.name
+
+
+# Losses whose score inputs can be huge, and how: "scale" multiplies the listed arguments,
+# "log_softmax" takes the log-softmax (over the given dim) of the scaled scores, as a model would.
+HUGE: dict[str, tuple[tuple[int, ...], int | None]] = {
+    "cross_entropy": ((0,), None),
+    "binary_cross_entropy_with_logits": ((0,), None),
+    "soft_margin_loss": ((0,), None),
+    "multilabel_soft_margin_loss": ((0,), None),
+    "multi_margin_loss": ((0,), None),
+    "multilabel_margin_loss": ((0,), None),
+    "linear_cross_entropy": ((0,), None),
+    "nll_loss": ((0,), 1),
+    "kl_div": ((0,), 1),
+    "ctc_loss": ((0,), 2),
+    "margin_ranking_loss": ((0, 1), None),
+    "hinge_embedding_loss": ((0,), None),
+    "cosine_embedding_loss": ((0, 1), None),
+    "triplet_margin_loss": ((0, 1, 2), None),
+    "triplet_margin_with_distance_loss": ((0, 1, 2), None),
+    "contrastive_loss": ((0, 1), None),
+    "info_nce_loss": ((0, 1), None),
+    "log_cosh_loss": ((0,), None),
+}
+# Where the example's options are not those the scale test needs (the default distance of the
+# triplet with distance, a temperature that multiplies the scores by 100).
+HUGE_OPTIONS = {"triplet_margin_with_distance_loss": {}, "info_nce_loss": {"temperature": 0.01}}
+
+
+
+
+def _soft_margin_by_softplus(input, target, reduction="mean"):
+    # l_n = log(1 + exp(-y_n x_n)) = softplus(-y_n x_n); torch's softplus is linear past 20, exact here
+    loss = TF.softplus(-target * input)
+    return {"none": loss, "mean": loss.mean(), "sum": loss.sum()}[reduction]
+
+
+# torch's soft_margin_loss kernel computes log(1 + exp(-y x)) as written and overflows to inf at
+# |x| = 1e4, so the reference there is the same formula through softplus
+HUGE_REFERENCES = {"soft_margin_loss": _soft_margin_by_softplus}
+
+
+def test_huge_table_names_losses_of_the_catalogue():
+    assert set(HUGE) <= {r.name for r in RECORDS}
+    # the losses left out take probabilities, variances, counts or residuals near 1 by construction
+    assert {r.name for r in RECORDS} - set(HUGE) == {
+        "binary_cross_entropy", "gaussian_nll_loss", "poisson_nll_loss", "l1_loss", "mse_loss", "rmse_loss",
+        "mean_bias_error", "huber_loss", "smooth_l1_loss", "quantile_loss"}
+
+
+def _huge_call(name: str, scale: float, dtype: torch.dtype):
+    """``(wrap, args, kwargs)``: ``wrap(fn)(*args, **kwargs)`` calls loss ``fn`` on huge scores."""
+    args, kwargs = _inputs(name, dtype)
+    which, dim = HUGE[name]
+    out = list(args)
+    for i in which:
+        if dim is not None:  # the example holds log-probabilities: the leaf is now huge logits
+            x = torch.randn(args[i].shape, generator=torch.Generator().manual_seed(i), dtype=dtype)
+        else:
+            x = args[i].detach()
+        out[i] = _leaf(scale * x)
+
+    def wrap(fn):
+        if dim is None:
+            return fn
+        # differentiate through log_softmax, as a model does: torch's ctc_loss gives the gradient
+        # with respect to the logits of a log_softmax, not with respect to free log-probabilities
+        return lambda *a, **k: fn(*(torch.log_softmax(t, dim) if i in which else t for i, t in enumerate(a)), **k)
+
+    options = HUGE_OPTIONS.get(name, {k: v for k, v in OPTIONS[name].items() if not isinstance(v, torch.Tensor)})
+    return wrap, tuple(out), {**kwargs, **options}
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=["float32", "float64"])
+@pytest.mark.parametrize("scale", [1e4, -1e4])
+@pytest.mark.parametrize("name", sorted(HUGE))
+def test_huge_scores_give_finite_loss_and_gradients(name, scale, dtype):
+    wrap, args, kwargs = _huge_call(name, scale, dtype)
+    out = wrap(getattr(LF, name))(*args, **kwargs)
+    grads = torch.autograd.grad(out.sum(), [a for a in args if isinstance(a, torch.Tensor) and a.requires_grad])
+    assert torch.isfinite(out).all(), out
+    assert all(torch.isfinite(g).all() for g in grads)
+    record = catalog.by_name(name)
+    reference = HUGE_REFERENCES.get(name, record.torch_op and catalog.resolve(record.torch_op))
+    if reference is not None:
+        # scores of 1e4 carry an absolute rounding error of about 1e4 * 2**-24 ~ 1e-3 in float32,
+        # so float32 is compared that loosely; float64 takes the shared tolerance
+        tol = None if dtype == torch.float64 else {"rtol": 1e-3, "atol": 1e-2}
+        assert_matches(wrap(getattr(LF, name)), wrap(reference), *args, tol=tol,
+                       wrt="given", **kwargs)
+
+
+# PyTorch 2.13's multi_margin_loss and multilabel_margin_loss return uninitialised memory for an
+# empty batch, so those two are checked against the identities below instead of against torch.
+_EMPTY_TORCH_UNRELIABLE = {"multi_margin_loss", "multilabel_margin_loss"}
+
+
+def _empty_args(name: str) -> tuple:
+    """The example inputs with the batch cut to 0 rows (every argument that has the batch)."""
+    args, _ = _inputs(name)
+    if name == "ctc_loss":  # (T, N, C) log-probabilities: the batch is dim 1
+        log_probs, targets, input_lengths, target_lengths = args
+        return log_probs.detach()[:, :0], targets[:0], input_lengths[:0], target_lengths[:0]
+    n = args[0].shape[0]
+    return tuple(a.detach()[:0] if isinstance(a, torch.Tensor) and a.dim() and a.shape[0] == n else a
+                 for a in args)
+
+
+def _reductions(record) -> list[str]:
+    # rmse_loss is the root of a mean: it has no per-element or summed form
+    return ["mean"] if record.name == "rmse_loss" else ["none", "mean", "sum"]
+
+
+@pytest.mark.parametrize(("record", "reduction"), [
+    pytest.param(r, red, id=f"{r.name}-{red}") for r in RECORDS for red in _reductions(r)])
+def test_empty_batch_like_torch(record, reduction):
+    name = record.name
+    fn = record.resolve()
+    args = _empty_args(name)
+    # the non-default options (those that are not tensors sized for the full batch)
+    options = {k: v for k, v in OPTIONS[name].items() if k != "reduction" and not isinstance(v, torch.Tensor)}
+    assert args[0].numel() == 0
+    if "reduction" not in inspect.signature(fn).parameters:
+        pytest.fail(f"{name} has no reduction argument")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kl_div's 'mean' warning: its parity is test_parity's
+        if record.torch_op is not None and name not in _EMPTY_TORCH_UNRELIABLE:
+            theirs = catalog.resolve(record.torch_op)
+            try:
+                theirs(*args, reduction=reduction, **options)
+            except Exception as e:  # torch refuses (ctc_loss: "log_probs tensor must not be empty")
+                with pytest.raises(type(e)):
+                    fn(*args, reduction=reduction, **options)
+                return
+            assert_matches(fn, theirs, *args, wrt="given", reduction=reduction, **options)
+            return
+        # no usable torch op: the reduction of an empty set, as torch defines it for its losses
+        value = fn(*(_leaf(a) if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in args),
+                   reduction=reduction, **options)
+    if reduction == "mean" or name == "rmse_loss":
+        assert value.shape == () and torch.isnan(value)  # 0 / 0 (rmse: sqrt(0 / 0))
+    elif reduction == "sum":
+        assert value.shape == () and value.item() == 0.0  # an empty sum
+    else:
+        assert value.numel() == 0

