@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-from torch.autograd.function import once_differentiable
 
 from lossnotes._checks import InputError, check_floating, check_integer, check_tensor, value_checks
 from lossnotes._numerics import upcast
@@ -36,98 +35,135 @@ def _as_lengths(lengths, name: str, device: torch.device) -> torch.Tensor:
     raise TypeError(f"{name} must be a tensor or a tuple/list of ints, got {type(lengths).__name__}")
 
 
-class _CTCForwardBackward(torch.autograd.Function):
-    """The per-sequence negative log-likelihood ``-log P(y | x)`` by the forward algorithm,
-    with the gradient from the backward (beta) recursion.
+# The two recursions are custom operators (``torch.library.custom_op``): opaque to
+# ``torch.compile``, which sees one node for each and their output shapes (``register_fake``),
+# instead of unrolling T frames of kernels into one generated kernel. Eager calls the same ops.
 
-    Both recursions run without autograd, vectorised over the batch and the ``2S + 1`` states
-    of the extended sequence, a few kernels per frame, into preallocated ``(T, N, 2S + 1)``
-    buffers (with two ``-inf`` columns of padding, so that the shifts ``s - 1``, ``s - 2`` or
-    ``s + 1``, ``s + 2`` are plain slices). The gradient is first-order only.
+
+@torch.library.custom_op("lossnotes::ctc_forward", mutates_args=())
+def _ctc_forward(
+    lp: torch.Tensor, ext: torch.Tensor, skip: torch.Tensor, in_len: torch.Tensor, tg_len: torch.Tensor,
+    ends: list[int],
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The per-sequence negative log-likelihood ``-log P(y | x)`` by the forward algorithm, and
+    the ``alpha`` table the backward needs (``ends`` is only passed on to the backward).
+
+    The recursion runs vectorised over the batch and the ``2S + 1`` states of the extended
+    sequence, a few kernels per frame, into a preallocated ``(T + 1, N, 2S + 3)`` buffer (with two
+    ``-inf`` columns of padding, so that the shifts ``s - 1``, ``s - 2`` are plain slices).
     """
+    n_frames, batch, _ = lp.shape
+    width = ext.shape[1]
+    neg_inf = float("-inf")
+    index = ext.unsqueeze(0).expand(n_frames, batch, width)
+    skip_bias = _skip_bias(skip, lp)
+    emit = lp.gather(2, index)  # (T, N, W): log p_t(y'_s)
+    # alpha[t + 1, n, 2 + s] = alpha_t(s); row 0 is a virtual frame -1 whose only state is
+    # the start s = -1 (column 1) with log-probability 0, from which s = 0 (a step) and
+    # s = 1 (a skip) are entered. Columns 0 and 1 are -inf otherwise.
+    alpha = torch.full((n_frames + 1, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
+    alpha[0, :, 1] = 0
+    for t in range(n_frames):
+        prev = alpha[t]
+        best = torch.logaddexp(prev[:, 2:], prev[:, 1:-1])  # stay at s, step from s - 1
+        best = torch.logaddexp(best, prev[:, :-2] + skip_bias)  # skip from s - 2
+        alpha[t + 1, :, 2:] = best.add_(emit[t])
+    del emit
+    # End in the final blank (s = 2S_n) or the last label (s = 2S_n - 1), at frame T_n - 1
+    # (row T_n; for T_n = 0 the virtual start, so an empty target has probability 1).
+    rows = alpha[in_len, torch.arange(batch, device=lp.device)]  # (N, W + 2)
+    last = rows.gather(1, torch.stack([2 * tg_len + 2, 2 * tg_len + 1], dim=1))
+    return -torch.logaddexp(last[:, 0], last[:, 1]), alpha
 
-    @staticmethod
-    def forward(ctx, lp, ext, skip, in_len, tg_len, ends):
-        n_frames, batch, _ = lp.shape
-        width = ext.shape[1]
-        neg_inf = float("-inf")
-        index = ext.unsqueeze(0).expand(n_frames, batch, width)
-        zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
-        minus_inf = torch.full((), neg_inf, dtype=lp.dtype, device=lp.device)
-        skip_bias = torch.where(skip, zero, minus_inf)  # 0 where s-2 -> s is allowed, else -inf
-        emit = lp.gather(2, index)  # (T, N, W): log p_t(y'_s)
-        # alpha[t + 1, n, 2 + s] = alpha_t(s); row 0 is a virtual frame -1 whose only state is
-        # the start s = -1 (column 1) with log-probability 0, from which s = 0 (a step) and
-        # s = 1 (a skip) are entered. Columns 0 and 1 are -inf otherwise.
-        alpha = torch.full((n_frames + 1, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
-        alpha[0, :, 1] = 0
-        for t in range(n_frames):
-            prev = alpha[t]
-            best = torch.logaddexp(prev[:, 2:], prev[:, 1:-1])  # stay at s, step from s - 1
-            best = torch.logaddexp(best, prev[:, :-2] + skip_bias)  # skip from s - 2
-            alpha[t + 1, :, 2:] = best.add_(emit[t])
-        del emit
-        # End in the final blank (s = 2S_n) or the last label (s = 2S_n - 1), at frame T_n - 1
-        # (row T_n; for T_n = 0 the virtual start, so an empty target has probability 1).
-        rows = alpha[in_len, torch.arange(batch, device=lp.device)]  # (N, W + 2)
-        last = rows.gather(1, torch.stack([2 * tg_len + 2, 2 * tg_len + 1], dim=1))
-        log_p = torch.logaddexp(last[:, 0], last[:, 1])
-        ctx.save_for_backward(lp, ext, skip_bias, in_len, tg_len, alpha, log_p)
-        ctx.ends = ends
-        return -log_p
 
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, grad_nll):
-        lp, ext, skip_bias, in_len, tg_len, alpha, log_p = ctx.saved_tensors
-        n_frames, batch, _ = lp.shape
-        width = ext.shape[1]
-        neg_inf = float("-inf")
-        index = ext.unsqueeze(0).expand(n_frames, batch, width)
-        # eb[t, n, s] = log p_t(y'_s) + beta_t(s), where beta_t(s) is the log-probability of
-        # frames t+1 .. T_n - 1 given state s at frame t (0 at the two final states of frame
-        # T_n - 1, -inf before a sequence's end is injected). Two -inf columns on the right.
-        eb = torch.full((n_frames, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
-        if torch.compiler.is_compiling():  # out= must be contiguous there; inductor fuses the copy
-            eb[:, :, :width] = lp.gather(2, index)
+@_ctc_forward.register_fake
+def _(lp, ext, skip, in_len, tg_len, ends):
+    n_frames, batch, _ = lp.shape
+    return lp.new_empty((batch,)), lp.new_empty((n_frames + 1, batch, ext.shape[1] + 2))
+
+
+def _skip_bias(skip: torch.Tensor, lp: torch.Tensor) -> torch.Tensor:
+    """0 where the skip s-2 -> s is allowed, else -inf."""
+    zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
+    return torch.where(skip, zero, torch.full((), float("-inf"), dtype=lp.dtype, device=lp.device))
+
+
+@torch.library.custom_op("lossnotes::ctc_backward", mutates_args=())
+def _ctc_backward(
+    grad_nll: torch.Tensor, lp: torch.Tensor, ext: torch.Tensor, skip: torch.Tensor, in_len: torch.Tensor,
+    tg_len: torch.Tensor, alpha: torch.Tensor, nll: torch.Tensor, ends: list[int],
+) -> torch.Tensor:
+    """The gradient of ``_ctc_forward``'s loss with respect to ``lp``, by the backward (beta)
+    recursion; ``ends`` lists the frames where some sequence ends. First-order only."""
+    n_frames, batch, _ = lp.shape
+    width = ext.shape[1]
+    neg_inf = float("-inf")
+    index = ext.unsqueeze(0).expand(n_frames, batch, width)
+    skip_bias = _skip_bias(skip, lp)
+    log_p = -nll
+    # eb[t, n, s] = log p_t(y'_s) + beta_t(s), where beta_t(s) is the log-probability of
+    # frames t+1 .. T_n - 1 given state s at frame t (0 at the two final states of frame
+    # T_n - 1, -inf before a sequence's end is injected). Two -inf columns on the right.
+    eb = torch.full((n_frames, batch, width + 2), neg_inf, dtype=lp.dtype, device=lp.device)
+    torch.gather(lp, 2, index, out=eb[:, :, :width])
+    states = torch.arange(width, device=lp.device)
+    final = (states == 2 * tg_len[:, None]) | (states == 2 * tg_len[:, None] - 1)
+    zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
+    beta_end = torch.where(final, zero, torch.full((), neg_inf, dtype=lp.dtype, device=lp.device))
+    # skip s -> s + 2 is allowed where skip into s + 2 is
+    skip_next = torch.cat([skip_bias[:, 2:], skip_bias.new_full((batch, min(2, width)), neg_inf)], dim=1)
+    ends = set(ends)
+    for t in range(n_frames - 1, -1, -1):
+        if t < n_frames - 1:
+            nxt = eb[t + 1]
+            beta = torch.logaddexp(nxt[:, :width], nxt[:, 1:-1])  # stay at s, step to s + 1
+            beta = torch.logaddexp(beta, nxt[:, 2:] + skip_next)  # skip to s + 2
         else:
-            torch.gather(lp, 2, index, out=eb[:, :, :width])
-        states = torch.arange(width, device=lp.device)
-        final = (states == 2 * tg_len[:, None]) | (states == 2 * tg_len[:, None] - 1)
-        zero = torch.zeros((), dtype=lp.dtype, device=lp.device)
-        beta_end = torch.where(final, zero, torch.full((), neg_inf, dtype=lp.dtype, device=lp.device))
-        # skip s -> s + 2 is allowed where skip into s + 2 is
-        skip_next = torch.cat([skip_bias[:, 2:], skip_bias.new_full((batch, min(2, width)), neg_inf)], dim=1)
-        ends = set(ctx.ends)
-        for t in range(n_frames - 1, -1, -1):
-            if t < n_frames - 1:
-                nxt = eb[t + 1]
-                beta = torch.logaddexp(nxt[:, :width], nxt[:, 1:-1])  # stay at s, step to s + 1
-                beta = torch.logaddexp(beta, nxt[:, 2:] + skip_next)  # skip to s + 2
-            else:
-                beta = None
-            if t in ends:  # sequences whose last frame is t start their recursion here
-                here = (in_len == t + 1)[:, None]
-                beta = torch.where(here, beta_end, beta_end.new_full((), neg_inf) if beta is None else beta)
-            if beta is None:
-                eb[t, :, :width] = neg_inf
-            else:
-                eb[t, :, :width] += beta
-        # d(-log P)/d log p_t(c) = -sum_{s: y'_s = c} gamma_t(s), gamma = exp(alpha + beta - log P),
-        # computed in place in eb a block of frames at a time: alpha + beta = alpha + eb - emission.
-        safe_log_p = torch.where(torch.isfinite(log_p), log_p, zero)  # no alignment: gamma = 0
-        grad = torch.zeros_like(lp)
-        block = max(1, -(-n_frames // 8))  # the gathered emissions: 1/8 of eb at a time
-        for start in range(0, n_frames, block):
-            stop = min(start + block, n_frames)
-            occ = eb[start:stop, :, :width]
-            occ += alpha[start + 1:stop + 1, :, 2:]
-            occ -= lp[start:stop].gather(2, index[start:stop])
-            occ -= safe_log_p[None, :, None]
-            occ.exp_()
-            grad[start:stop].scatter_add_(2, index[start:stop], occ)
-        grad *= -grad_nll.to(lp.dtype)[None, :, None]
-        return grad, None, None, None, None, None
+            beta = None
+        if t in ends:  # sequences whose last frame is t start their recursion here
+            here = (in_len == t + 1)[:, None]
+            beta = torch.where(here, beta_end, beta_end.new_full((), neg_inf) if beta is None else beta)
+        if beta is None:
+            eb[t, :, :width] = neg_inf
+        else:
+            eb[t, :, :width] += beta
+    # d(-log P)/d log p_t(c) = -sum_{s: y'_s = c} gamma_t(s), gamma = exp(alpha + beta - log P),
+    # computed in place in eb a block of frames at a time: alpha + beta = alpha + eb - emission.
+    safe_log_p = torch.where(torch.isfinite(log_p), log_p, zero)  # no alignment: gamma = 0
+    grad = torch.zeros_like(lp)
+    block = max(1, -(-n_frames // 8))  # the gathered emissions: 1/8 of eb at a time
+    for start in range(0, n_frames, block):
+        stop = min(start + block, n_frames)
+        occ = eb[start:stop, :, :width]
+        occ += alpha[start + 1:stop + 1, :, 2:]
+        occ -= lp[start:stop].gather(2, index[start:stop])
+        occ -= safe_log_p[None, :, None]
+        occ.exp_()
+        grad[start:stop].scatter_add_(2, index[start:stop], occ)
+    grad *= -grad_nll.to(lp.dtype)[None, :, None]
+    return grad
+
+
+@_ctc_backward.register_fake
+def _(grad_nll, lp, ext, skip, in_len, tg_len, alpha, nll, ends):
+    return torch.empty_like(lp)
+
+
+def _ctc_setup_context(ctx, inputs, output):
+    lp, ext, skip, in_len, tg_len, ends = inputs
+    nll, alpha = output
+    ctx.save_for_backward(lp, ext, skip, in_len, tg_len, alpha, nll)
+    ctx.ends = ends
+    ctx.mark_non_differentiable(alpha)
+
+
+def _ctc_grad(ctx, grad_nll, grad_alpha):
+    lp, ext, skip, in_len, tg_len, alpha, nll = ctx.saved_tensors
+    grad = _ctc_backward(grad_nll, lp, ext, skip, in_len, tg_len, alpha, nll, ctx.ends)
+    return grad, None, None, None, None, None
+
+
+_ctc_forward.register_autograd(_ctc_grad, setup_context=_ctc_setup_context)
 
 
 def ctc_loss(
@@ -296,12 +332,12 @@ def ctc_loss(
     ext = torch.full((batch, width), blank, dtype=torch.long, device=device)
     ext[:, 1::2] = labels
     # Skip transitions s-2 -> s: only into a label that differs from the label two back; and
-    # s = 1 is entered from a virtual start state s = -1 (see _CTCForwardBackward).
+    # s = 1 is entered from a virtual start state s = -1 (see _ctc_forward).
     skip = torch.zeros((batch, width), dtype=torch.bool, device=device)
     skip[:, 3::2] = ext[:, 3::2] != ext[:, 1:-2:2]
     if width > 1:
         skip[:, 1] = True
-    nll = _CTCForwardBackward.apply(lp, ext, skip, in_len, tg_len, ends)
+    nll, _ = _ctc_forward(lp, ext, skip, in_len, tg_len, ends)
 
     loss = nll
     if zero_infinity:

@@ -19,7 +19,7 @@ from lossnotes import bench
 
 SMOKE = bench.SIZES["smoke"]
 
-# torch 2.13's dynamo instantiates every autograd.Function it traces (CTC, linear cross entropy),
+# torch 2.13's dynamo instantiates every autograd.Function it traces (linear cross entropy),
 # and torch warns about that itself; not ours to fix.
 pytestmark = [pytest.mark.filterwarnings("ignore:.*should not be instantiated:DeprecationWarning"),
               pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")]
@@ -107,3 +107,33 @@ def test_plain_expression_under_compile(name):
     args, kwargs = _inputs(name)
     torch.compile(bench.CASES[name].ours, backend=backend, fullgraph=True)(*args, **kwargs)
     assert targets and not any("autograd_function" in t for t in targets), targets
+
+
+def test_ctc_inductor_matches_eager():
+    # the CTC recursions are custom operators, opaque to inductor: it compiles in seconds instead
+    # of unrolling T frames of kernels into one generated kernel, and gives eager's value and gradient
+    fn = bench.CASES["ctc_loss"].ours
+    args, kwargs = _inputs("ctc_loss")
+    eager_args, compiled_args = _fresh(args), _fresh(args)
+    want = fn(*eager_args, **kwargs)
+    want_grads = torch.autograd.grad(want, _leaves(eager_args))
+    got = torch.compile(fn, backend="inductor", fullgraph=True)(*compiled_args, **kwargs)
+    got_grads = torch.autograd.grad(got, _leaves(compiled_args))
+    torch.testing.assert_close(got, want)
+    assert want_grads
+    for g, w in zip(got_grads, want_grads, strict=True):
+        torch.testing.assert_close(g, w)
+
+
+def test_ctc_recursions_are_opaque_ops():
+    # dynamo records one node per recursion, not T frames of kernels
+    targets = []
+
+    def backend(gm, example_inputs):
+        targets.extend(str(node.target) for node in gm.graph.nodes)
+        return gm.forward
+
+    args, kwargs = _inputs("ctc_loss")
+    torch.compile(bench.CASES["ctc_loss"].ours, backend=backend, fullgraph=True)(*args, **kwargs)
+    assert targets.count("lossnotes.ctc_forward.default") == 1, targets
+    assert len(targets) < 100, len(targets)
