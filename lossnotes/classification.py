@@ -232,12 +232,27 @@ def nll_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(C)``, ``(N, C)`` or ``(N, C, d_1, ..., d_K)`` with ``K >= 1``.
+        Target: ``()``, ``(N)`` or ``(N, d_1, ..., d_K)``, class indices in ``[0, C)``.
         Output: scalar, or the target's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a 0-d input, a target whose shape does not fit the input, a ``weight``
+            not of shape ``(C,)``, or a bad ``reduction``.
+        InputIndexError: (an ``IndexError``, ``ValueError`` and ``RuntimeError``) for a class
+            index outside ``[0, C)`` other than ``ignore_index``.
+        TypeError: for a non-floating ``input``, a non-tensor ``target`` or ``weight``, or a
+            ``weight`` of another dtype.
+        InputDtypeError: (a ``TypeError``) for a target that is not int64 or uint8.
 
     Example:
         >>> x = torch.tensor([[-1.0, -2.0], [-3.0, -0.5]])
         >>> round(nll_loss(x, torch.tensor([0, 1])).item(), 4)
         0.75
+
+    References:
+        Bishop, "Pattern Recognition and Machine Learning", Springer, 2006 (multiclass
+        logistic regression).
 
     See also:
         ``torch.nn.functional.nll_loss``; ``paddle.nn.functional.nll_loss`` (same semantics).
@@ -306,7 +321,22 @@ def cross_entropy(
         label_smoothing: :math:`\varepsilon \in [0, 1]`. Default 0.
 
     Shape:
+        Input: ``(C)``, ``(N, C)`` or ``(N, C, d_1, ..., d_K)`` with ``K >= 1``.
+        Target: class indices in ``[0, C)`` of shape ``()``, ``(N)`` or ``(N, d_1, ..., d_K)``;
+        or class probabilities of the input's shape.
         Output: scalar, or ``(N)``, ``(N, d_1, ..., d_K)``, ``()`` if ``reduction='none'``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for ``label_smoothing`` outside
+            ``[0, 1]``, or a non-negative ``ignore_index`` with probability targets.
+        InputIndexError: (an ``IndexError``) for a 0-d input, or a class index outside
+            ``[0, C)`` other than ``ignore_index``.
+        ValueError: for a target whose shape does not fit the input, a ``weight`` not of
+            shape ``(C,)``, or a bad ``reduction``.
+        TypeError: for a non-floating ``input``, a non-tensor ``target`` or ``weight``, or a
+            ``weight`` of another dtype.
+        InputDtypeError: (a ``TypeError``) for an integer probability target, or a class-index
+            target that is not int64 or uint8.
 
     Example:
         >>> x = torch.tensor([[1.0, 2.0], [1.0, 3.0], [1.0, 3.0]])
@@ -471,7 +501,17 @@ def binary_cross_entropy(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape and dtype.
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: if the target's shape differs from the input's, ``weight`` does not
+            broadcast to it, or for a bad ``reduction``.
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for an ``input`` or ``target``
+            element outside ``[0, 1]``.
+        TypeError: for a non-floating ``input`` or ``target``, a target of another dtype, or
+            a non-tensor ``weight``.
 
     Note:
         Where an element sits exactly at 0 or 1 and the clamped log is the one used, this
@@ -482,6 +522,10 @@ def binary_cross_entropy(
         >>> p = torch.tensor([0.9, 0.1, 1.0])
         >>> round(binary_cross_entropy(p, torch.tensor([1.0, 0.0, 1.0])).item(), 4)
         0.0702
+
+    References:
+        Hastie, Tibshirani, Friedman, "The Elements of Statistical Learning", 2nd ed., Springer,
+        2009 (logistic regression and the binomial deviance).
 
     See also:
         ``torch.nn.functional.binary_cross_entropy``; ``paddle.nn.functional.binary_cross_entropy``.
@@ -593,13 +637,25 @@ def binary_cross_entropy_with_logits(
             the input's shape; a ``(C,)`` tensor weights the classes along the last dimension.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: if the target's shape differs from the input's, ``weight`` or
+            ``pos_weight`` does not broadcast to it, or for a bad ``reduction``.
+        TypeError: for a non-floating ``input`` or ``target``, or a non-tensor ``weight`` or
+            ``pos_weight``.
 
     Example:
         >>> x = torch.tensor([[1.0, 2.0], [2.0, 2.0], [3.0, 4.0], [4.0, 5.0]])
         >>> y = torch.tensor([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
         >>> round(binary_cross_entropy_with_logits(x, y, reduction="sum").item(), 4)
         11.7856
+
+    References:
+        Hastie, Tibshirani, Friedman, "The Elements of Statistical Learning", 2nd ed., Springer,
+        2009 (logistic regression and the binomial deviance).
 
     See also:
         ``torch.nn.functional.binary_cross_entropy_with_logits``;
@@ -669,7 +725,13 @@ def kl_div(
         log_target: whether ``target`` holds log-probabilities. Default False.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (or one that broadcasts with it).
         Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a bad ``reduction``.
+        TypeError: for a non-floating ``input`` or a non-tensor ``target``.
 
     Example:
         >>> q = torch.tensor([[0.5, 0.5]])
@@ -731,11 +793,23 @@ def soft_margin_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (or one that broadcasts to it).
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) if the target does not broadcast
+            to the input's shape.
+        ValueError: for a bad ``reduction``.
+        TypeError: for a non-floating ``input`` or a non-tensor ``target``.
 
     Example:
         >>> round(soft_margin_loss(torch.tensor([2.0, -1.0]), torch.tensor([1.0, 1.0])).item(), 4)
         0.7201
+
+    References:
+        Hastie, Tibshirani, Friedman, "The Elements of Statistical Learning", 2nd ed., Springer,
+        2009 (logistic regression and the binomial deviance).
 
     See also:
         ``torch.nn.functional.soft_margin_loss``; ``paddle.nn.functional.soft_margin_loss``.
@@ -783,12 +857,24 @@ def multilabel_soft_margin_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(N, C)`` or ``(C)``.
+        Target: the input's shape.
         Output: scalar, or ``(N)`` if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a 0-d input, or a bad ``reduction`` string.
+        TypeError: for a non-floating ``input``, a non-tensor ``target`` or ``weight``, or a
+            ``reduction`` that is not a string.
 
     Example:
         >>> x = torch.tensor([[2.0, -1.0]])
         >>> round(multilabel_soft_margin_loss(x, torch.tensor([[1.0, 1.0]])).item(), 4)
         0.7201
+
+    References:
+        Zhang, Zhou, "A Review on Multi-Label Learning Algorithms", IEEE Transactions on
+        Knowledge and Data Engineering, 2014 (binary relevance). Hastie, Tibshirani, Friedman,
+        "The Elements of Statistical Learning", 2nd ed., Springer, 2009 (logistic loss).
 
     See also:
         ``torch.nn.functional.multilabel_soft_margin_loss``;
@@ -916,7 +1002,17 @@ def multi_margin_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(N, C)`` or ``(C)``.
+        Target: ``(N)`` or ``()``, class indices in ``[0, C)``.
         Output: scalar, or ``(N)`` (``()`` for unbatched input) if ``reduction='none'``.
+
+    Raises:
+        ValueError: if ``p`` is not 1 or 2, or for a bad ``reduction``.
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for an empty input or one not
+            1-D or 2-D, a target whose shape does not fit, or a ``weight`` not of shape ``(C,)``.
+        InputIndexError: (an ``IndexError``) for a class index outside ``[0, C)``.
+        TypeError: for a non-floating ``input`` or a non-tensor ``target`` or ``weight``.
+        InputDtypeError: (a ``TypeError``) for a target that is not int64.
 
     Example:
         >>> x = torch.tensor([[0.1, 0.2, 0.4, 0.8]])
@@ -1093,12 +1189,25 @@ def multilabel_margin_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(N, C)`` or ``(C)``.
+        Target: the input's shape, class indices in ``[-1, C)``.
         Output: scalar, or ``(N)`` (``()`` for unbatched input) if ``reduction='none'``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for an empty input or one not
+            1-D or 2-D, or a target not of the input's shape.
+        InputIndexError: (an ``IndexError``) for a target entry outside ``[-1, C)``.
+        ValueError: for a bad ``reduction``.
+        TypeError: for a non-floating ``input`` or a non-tensor ``target``.
+        InputDtypeError: (a ``TypeError``) for a target that is not int64.
 
     Example:
         >>> x = torch.tensor([[0.1, 0.2, 0.4, 0.8]])
         >>> round(multilabel_margin_loss(x, torch.tensor([[3, 0, -1, 1]])).item(), 4)
         0.85
+
+    References:
+        Elisseeff, Weston, "A kernel method for multi-labelled classification", NIPS 2001.
 
     See also:
         ``torch.nn.functional.multilabel_margin_loss``; ``paddle.nn.functional.multi_label_margin_loss``.

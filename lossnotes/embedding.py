@@ -74,6 +74,8 @@ def margin_ranking_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``input1`` and ``input2``, ``(N)`` or ``()``.
+        Target: ``(N)`` or ``()``, labels in {1, -1}.
         Output: scalar unless ``reduction='none'``, then the broadcast shape of the inputs.
 
     Raises:
@@ -141,7 +143,14 @@ def hinge_embedding_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, labels in {1, -1}, broadcastable with the input.
         Output: scalar unless ``reduction='none'``, then the broadcast shape; dtype of ``input``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) if the shapes do not broadcast.
+        ValueError: for a bad ``reduction``.
+        TypeError: if ``input`` or ``target`` is not a tensor.
 
     Example:
         >>> import torch
@@ -199,6 +208,8 @@ def cosine_embedding_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``input1`` and ``input2``, ``(N, D)`` or ``(D)``.
+        Target: ``(N)`` or ``()``, labels in {1, -1}.
         Output: scalar unless ``reduction='none'``, then ``(N)`` (or ``()``).
 
     Raises:
@@ -211,6 +222,10 @@ def cosine_embedding_loss(
         >>> a, b = torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 1.0]])
         >>> round(cosine_embedding_loss(a, b, torch.tensor([1.0])).item(), 4)
         0.2929
+
+    References:
+        Hadsell, Chopra, LeCun, "Dimensionality Reduction by Learning an Invariant Mapping",
+        CVPR 2006 (the similar / dissimilar margin loss, here on the cosine similarity).
 
     See also:
         ``torch.nn.functional.cosine_embedding_loss``; ``paddle.nn.functional.cosine_embedding_loss``
@@ -347,6 +362,7 @@ def triplet_margin_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``anchor``, ``positive`` and ``negative``, ``(N, D)`` or ``(D)``.
         Output: scalar unless ``reduction='none'``, then ``(N)`` (or ``()`` for 1-D inputs).
 
     Raises:
@@ -405,7 +421,14 @@ def triplet_margin_with_distance_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``anchor``, ``positive`` and ``negative``, ``(N, D)`` or ``(D)``.
         Output: scalar unless ``reduction='none'``, then ``(N)``.
+
+    Raises:
+        ValueError: if ``margin <= 0``, or for a bad ``reduction``.
+        InputError: (a ``ValueError`` and a ``RuntimeError``) if the three tensors differ in
+            number of dimensions.
+        TypeError: if ``anchor``, ``positive`` or ``negative`` is not a tensor.
 
     Example:
         >>> import torch
@@ -458,6 +481,8 @@ def contrastive_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``x1`` and ``x2``, ``(N, D)`` or ``(D)``.
+        Target: ``(N)`` or ``()``, 1 (similar) or 0 (dissimilar).
         Output: scalar unless ``reduction='none'``, then ``(N)``.
 
     Raises:
@@ -536,7 +561,13 @@ def info_nce_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``query`` and ``key``, ``(N, D)``.
         Output: scalar unless ``reduction='none'``, then ``(N)``.
+
+    Raises:
+        ValueError: if ``query`` is not 2-D, ``key`` has another shape, ``temperature <= 0``,
+            or for a bad ``reduction``.
+        TypeError: if ``query`` or ``key`` is not floating point.
 
     Example:
         >>> import torch

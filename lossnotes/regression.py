@@ -261,7 +261,15 @@ def mse_loss(
         weight: optional per-element weight of exactly the input's shape.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (another shape broadcasts, with a ``UserWarning``).
         Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a bad ``reduction``, or a ``weight`` not of the input's shape.
+        TypeError: if ``input`` or ``target`` (or ``weight``) is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(mse_loss(torch.tensor([3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
@@ -312,7 +320,15 @@ def l1_loss(
         weight: optional per-element weight of exactly the input's shape.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (another shape broadcasts, with a ``UserWarning``).
         Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a bad ``reduction``, or a ``weight`` not of the input's shape.
+        TypeError: if ``input`` or ``target`` (or ``weight``) is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(l1_loss(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([1.0, 3.0, 6.0])).item(), 4)
@@ -364,7 +380,16 @@ def smooth_l1_loss(
         beta: the threshold :math:`\beta \ge 0`. Default 1.0.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (another shape broadcasts, with a ``UserWarning``).
         Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) if ``beta < 0``.
+        ValueError: for a bad ``reduction``.
+        TypeError: if ``input`` or ``target`` is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(smooth_l1_loss(torch.tensor([0.5, 3.0]), torch.tensor([0.0, 0.0])).item(), 4)
@@ -415,7 +440,16 @@ def huber_loss(
         weight: optional per-element weight of exactly the input's shape.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (another shape broadcasts, with a ``UserWarning``).
         Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Raises:
+        InputError: (a ``ValueError`` and a ``RuntimeError``) if ``delta <= 0``.
+        ValueError: for a bad ``reduction``, or a ``weight`` not of the input's shape.
+        TypeError: if ``input`` or ``target`` (or ``weight``) is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> x, y = torch.tensor([4.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])
@@ -486,7 +520,15 @@ def poisson_nll_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape (or one that broadcasts with it, silently).
         Output: scalar, or the broadcast shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a bad ``reduction`` string.
+        TypeError: for a ``reduction`` that is not a string, or a non-tensor ``input`` or ``target``.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(poisson_nll_loss(torch.tensor([0.0, 1.0]), torch.tensor([1.0, 2.0])).item(), 4)
@@ -546,7 +588,18 @@ def gaussian_nll_loss(
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(N, *)`` or ``(*)``.
+        Target: the input's shape, or one that broadcasts to it.
+        Var: the input's shape, without its last dimension, or with one dimension of size 1.
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: if ``var`` has a negative entry or a shape that does not fit the input, or
+            for a bad ``reduction`` string.
+        TypeError: for a non-tensor ``input``, ``target`` or (non-number) ``var``, or a
+            ``reduction`` that is not a string.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Notes:
         A tensor ``var`` is checked for negative entries, as in PyTorch: one read of the device
@@ -631,11 +684,25 @@ def rmse_loss(
         eps: a non-negative number added under the root. Default 0.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
         Output: scalar (``nan`` for empty input).
+
+    Raises:
+        ValueError: if ``reduction`` is not ``'mean'``, ``eps < 0``, or the shapes differ.
+        TypeError: if ``input`` or ``target`` is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(rmse_loss(torch.tensor([3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
         1.633
+
+    References:
+        Willmott, "Some Comments on the Evaluation of Model Performance", Bulletin of the American
+        Meteorological Society, 1982.
+        Hyndman, Koehler, "Another look at measures of forecast accuracy", International Journal
+        of Forecasting, 2006.
 
     See also:
         ``torch.nn.functional.mse_loss`` (no RMSE in torch or paddle).
@@ -667,11 +734,23 @@ def mean_bias_error(input: torch.Tensor, target: torch.Tensor, *, reduction: str
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a bad ``reduction``, or if the shapes differ.
+        TypeError: if ``input`` or ``target`` is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(mean_bias_error(torch.tensor([3.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
         0.0
+
+    References:
+        Willmott, "Some Comments on the Evaluation of Model Performance", Bulletin of the American
+        Meteorological Society, 1982.
 
     See also:
         :func:`l1_loss`, which takes the absolute value first.
@@ -701,7 +780,15 @@ def log_cosh_loss(input: torch.Tensor, target: torch.Tensor, *, reduction: str =
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
 
     Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a bad ``reduction``, or if the shapes differ.
+        TypeError: if ``input`` or ``target`` is not a tensor.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> round(log_cosh_loss(torch.tensor([4.0, 2.0, 1.0]), torch.tensor([1.0, 2.0, 3.0])).item(), 4)
@@ -752,7 +839,16 @@ def quantile_loss(
             over all elements, the quantile dimension included.
 
     Shape:
+        Input: ``(*)`` with a scalar ``quantile``; ``(*, Q)`` with ``Q`` quantiles.
+        Target: ``(*)``: the input's shape, or without its last dimension for ``Q`` quantiles.
         Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for a quantile outside ``(0, 1)``, an empty or non-1-D sequence of
+            quantiles, shapes that do not fit, or a bad ``reduction``.
+        TypeError: for a ``bool`` ``quantile``, or a non-tensor ``input`` or ``target``.
+        InputDtypeError: (a ``TypeError``) if ``input`` and ``target`` do not promote to a
+            floating-point dtype.
 
     Example:
         >>> x, y = torch.tensor([4.0, 2.0, 1.0, 3.0]), torch.tensor([1.0, 2.0, 3.0, 4.0])

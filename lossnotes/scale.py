@@ -348,6 +348,9 @@ def linear_cross_entropy(
             accumulated in float32 or better. Default ``None``.
 
     Shape:
+        Input: ``(N, in_features)`` or ``(in_features)``; ``linear_weight`` ``(C, in_features)``.
+        Target: ``()``, ``(N)`` or ``(N, d_1, ..., d_K)`` class indices, or class probabilities
+        of the logits' shape.
         Output: scalar unless ``reduction='none'``, then ``(N)``, ``(N, d_1, ..., d_K)`` or
         ``()``, in the dtype of ``input``.
 

@@ -221,6 +221,9 @@ def ctc_loss(
             gradient, where PyTorch's native backward returns nan.)
 
     Shape:
+        Input: ``log_probs`` ``(T, N, C)`` or ``(T, C)``; ``input_lengths`` ``(N)`` or ``()``.
+        Target: ``targets`` ``(N, S)``, ``(sum(target_lengths))`` or ``(S)``; ``target_lengths``
+            ``(N)`` or ``()``.
         Output: scalar unless ``reduction='none'``, then ``(N)`` (``()`` for unbatched input),
         in the dtype of ``log_probs`` (float16 and bfloat16 are computed in float32).
 
