@@ -826,7 +826,10 @@ def quantile_loss(
 
         l_n = \max(\gamma d_n, (\gamma - 1) d_n), \qquad d_n = y_n - x_n,
 
-    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``.
+    then ``'mean'`` (:math:`\frac{1}{N}\sum_n l_n`) or ``'sum'``. At a tie (:math:`d_n = 0`)
+    the loss has no derivative: its subgradients with respect to :math:`x_n` fill
+    :math:`[-\gamma, 1 - \gamma]`, and this function returns :math:`-\gamma` (the
+    :math:`\gamma d_n` branch).
 
     Args:
         input: predictions. With a scalar ``quantile``, any shape. With ``Q`` quantiles, shape
