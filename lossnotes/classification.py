@@ -35,20 +35,33 @@ from lossnotes._checks import (
     check_tensor,
     value_checks,
 )
-from lossnotes._numerics import compute_dtype, fused_or_reference, needs_reference, reference_grads, result_dtype
-from lossnotes._reduction import KL_DIV, NOT_VALID, reduce_grad, resolve_reduction
+from lossnotes._numerics import (
+    compute_dtype,
+    fused_or_reference,
+    needs_reference,
+    reference_grads,
+    result_dtype,
+    upcast,
+)
+from lossnotes._reduction import EXTRA, KL_DIV, NOT_VALID, reduce_grad, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
 
 __all__ = [
+    "balanced_binary_cross_entropy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "focal_loss",
+    "hinge_loss",
     "kl_div",
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
+    "sigmoid_focal_loss",
     "soft_margin_loss",
+    "squared_hinge_loss",
+    "weighted_binary_cross_entropy",
 ]
 
 # ----------------------------------------------------------------------------- helpers
@@ -1237,3 +1250,442 @@ def multilabel_margin_loss(
         bad = target[(target < -1) | (target >= num_classes)][0].item()
         raise InputIndexError(f"target contains {bad}, outside the valid range [-1, {num_classes - 1}]")
     return _MultiLabelMargin.apply(input, target, lengths, longest, reduction)
+
+
+# ----------------------------------------------------------------------------- extras (not in torch)
+#
+# Weighted, balanced and focal binary cross entropy, and the hinge losses: losses the book teaches
+# that torch.nn.functional does not ship. They follow the torch twins' conventions (the tensors
+# first, every option keyword-only, ``reduction='mean'``) and are plain expressions, so autograd
+# and ``torch.compile`` see through them.
+
+
+def _check_binary(input: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None,
+                  probabilities: bool) -> torch.dtype:
+    """Check a binary loss's tensors; return the result dtype (torch's promotion of the two)."""
+    check_floating(input, "input")
+    check_floating(target, "target")
+    if target.shape != input.shape:
+        raise ValueError(f"target of shape {tuple(target.shape)} must have the input's shape "
+                         f"{tuple(input.shape)}")
+    if weight is not None:
+        check_tensor(weight, "weight")
+        if not _broadcasts_to(weight.shape, input.shape):
+            raise ValueError(f"weight of shape {tuple(weight.shape)} must broadcast to the input's "
+                             f"shape {tuple(input.shape)}")
+    if probabilities:
+        _check_unit_interval(input, "input")
+        _check_unit_interval(target, "target")
+    return result_dtype(input, target)
+
+
+def _check_number(value: object, name: str, low: float, high: float = math.inf) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    if not low <= value <= high:
+        interval = f"[{low}, {high}]" if high != math.inf else f">= {low}"
+        raise ValueError(f"{name} must be {interval}, got {value}")
+    return float(value)
+
+
+def _bce_terms(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``max(log x, -100)`` and ``max(log(1 - x), -100)``, as in :func:`binary_cross_entropy`."""
+    return _safe_log(x, x > 0, torch.log), _safe_log(-x, x < 1, torch.log1p)
+
+
+def _finish(loss: torch.Tensor, weight: torch.Tensor | None, reduction: str,
+            dtype: torch.dtype) -> torch.Tensor:
+    if weight is not None:
+        loss = loss * weight.to(loss.dtype)
+    return _reduce(loss, reduction).to(dtype)
+
+
+def weighted_binary_cross_entropy(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    pos_weight: float | torch.Tensor = 1.0,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Weighted binary cross entropy (加权二元交叉熵) on probabilities.
+
+    The positive term is multiplied by :math:`w^{+}` (``pos_weight``): a missed positive then
+    costs as much as :math:`w^{+}` missed negatives, which rebalances a data set with
+    :math:`w^{+}` times more negatives than positives (:math:`w^{+} = N_{neg} / N_{pos}`).
+    It is :func:`binary_cross_entropy_with_logits`'s ``pos_weight`` for probabilities; at
+    :math:`w^{+} = 1` it is :func:`binary_cross_entropy`.
+
+    .. math::
+
+        l_n = -w_n \left[ w^{+} y_n \log x_n + (1 - y_n) \log (1 - x_n) \right],
+
+    each logarithm clamped at -100 as in :func:`binary_cross_entropy`; ``'mean'`` is the plain
+    mean :math:`\frac{1}{N} \sum_n l_n`, ``'sum'`` the sum.
+
+    Args:
+        input: probabilities in [0, 1], any shape.
+        target: targets in [0, 1], the input's shape.
+        pos_weight: :math:`w^{+} \ge 0`, a number or a tensor broadcastable to the input's shape
+            (a ``(C,)`` tensor weights the classes along the last dimension). Default 1.
+        weight: optional per-element weight :math:`w_n`, broadcastable to the input's shape.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for shapes that do not fit, a negative ``pos_weight`` number, or a bad
+            ``reduction``.
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for an ``input`` or ``target``
+            element outside ``[0, 1]``.
+        TypeError: for a non-floating ``input`` or ``target``, or a ``pos_weight`` that is
+            neither a number nor a tensor.
+
+    Example:
+        >>> p, y = torch.tensor([0.9, 0.1, 1.0]), torch.tensor([1.0, 0.0, 1.0])
+        >>> round(weighted_binary_cross_entropy(p, y, pos_weight=2.0).item(), 4)
+        0.1054
+
+    References:
+        King, Zeng, "Logistic Regression in Rare Events Data", Political Analysis 9(2), 2001
+        (weighting the classes of a rare-events sample).
+
+    See also:
+        :func:`binary_cross_entropy_with_logits` (``pos_weight`` on logits).
+    """
+    resolve_reduction(reduction, rule=EXTRA)
+    dtype = _check_binary(input, target, weight, probabilities=True)
+    if isinstance(pos_weight, torch.Tensor):
+        if not _broadcasts_to(pos_weight.shape, input.shape):
+            raise ValueError(f"pos_weight of shape {tuple(pos_weight.shape)} must broadcast to the "
+                             f"input's shape {tuple(input.shape)}")
+    else:
+        pos_weight = _check_number(pos_weight, "pos_weight", 0.0)
+    x, y = upcast(input), upcast(target)
+    log_x, log_1mx = _bce_terms(x)
+    w_pos = pos_weight.to(x.dtype) if isinstance(pos_weight, torch.Tensor) else pos_weight
+    loss = -(w_pos * y * log_x + (1 - y) * log_1mx)
+    return _finish(loss, weight, reduction, dtype)
+
+
+def balanced_binary_cross_entropy(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    beta: float = 0.5,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Balanced binary cross entropy (平衡交叉熵) on probabilities.
+
+    The positive term is weighted by :math:`\beta` and the negative term by :math:`1 - \beta`.
+    Setting :math:`\beta` to the fraction of negatives in the data gives both classes the same
+    total weight. At :math:`\beta = 0.5` it is exactly half of :func:`binary_cross_entropy`.
+
+    .. math::
+
+        l_n = -w_n \left[ \beta\, y_n \log x_n + (1 - \beta) (1 - y_n) \log (1 - x_n) \right],
+
+    each logarithm clamped at -100; ``'mean'`` is the plain mean, ``'sum'`` the sum.
+
+    Args:
+        input: probabilities in [0, 1], any shape.
+        target: targets in [0, 1], the input's shape.
+        beta: the weight :math:`\beta \in [0, 1]` of the positive class. Default 0.5.
+        weight: optional per-element weight :math:`w_n`, broadcastable to the input's shape.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for shapes that do not fit, ``beta`` outside ``[0, 1]``, or a bad
+            ``reduction``.
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for an ``input`` or ``target``
+            element outside ``[0, 1]``.
+        TypeError: for a non-floating ``input`` or ``target``, or a non-number ``beta``.
+
+    Example:
+        >>> p, y = torch.tensor([0.9, 0.1, 1.0]), torch.tensor([1.0, 0.0, 1.0])
+        >>> round(balanced_binary_cross_entropy(p, y, beta=0.5).item(), 4)
+        0.0351
+
+    References:
+        Xie, Tu, "Holistically-Nested Edge Detection", ICCV 2015 (the class-balanced
+        cross entropy with :math:`\beta` the fraction of negatives).
+
+    See also:
+        :func:`weighted_binary_cross_entropy`.
+    """
+    resolve_reduction(reduction, rule=EXTRA)
+    dtype = _check_binary(input, target, weight, probabilities=True)
+    beta = _check_number(beta, "beta", 0.0, 1.0)
+    x, y = upcast(input), upcast(target)
+    log_x, log_1mx = _bce_terms(x)
+    loss = -(beta * y * log_x + (1 - beta) * (1 - y) * log_1mx)
+    return _finish(loss, weight, reduction, dtype)
+
+
+def _focal_options(alpha: float | None, gamma: float) -> tuple[float | None, float]:
+    gamma = _check_number(gamma, "gamma", 0.0)
+    if alpha is not None:
+        alpha = _check_number(alpha, "alpha", -math.inf, 1.0)
+        if alpha < 0:  # torchvision's convention: a negative alpha switches the weighting off
+            alpha = None
+    return alpha, gamma
+
+
+def _focal_weights(loss, y, one_minus_pt, alpha, gamma):
+    """``loss * (1 - p_t)^gamma * alpha_t``: the focal modulation of a cross-entropy term."""
+    if gamma != 0:
+        loss = loss * one_minus_pt**gamma
+    if alpha is not None:
+        loss = loss * (alpha * y + (1 - alpha) * (1 - y))
+    return loss
+
+
+def focal_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    alpha: float | None = 0.25,
+    gamma: float = 2.0,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Focal loss (焦点损失) on probabilities: cross entropy scaled down on easy examples.
+
+    With :math:`p_t` the probability given to the true label, the factor
+    :math:`(1 - p_t)^\gamma` makes a well-classified example (:math:`p_t \to 1`) cost almost
+    nothing, so the many easy negatives of a detector no longer swamp the few hard examples.
+    :math:`\alpha_t` weights the classes. With :math:`\gamma = 0` and no :math:`\alpha` it is
+    :func:`binary_cross_entropy`. Prefer :func:`sigmoid_focal_loss` on logits.
+
+    .. math::
+
+        l_n = -\alpha_t (1 - p_t)^\gamma \log p_t, \qquad
+        p_t = y_n x_n + (1 - y_n)(1 - x_n), \quad \alpha_t = \alpha y_n + (1 - \alpha)(1 - y_n).
+
+    For soft targets :math:`-\log p_t` is the binary cross entropy of :math:`x_n` against
+    :math:`y_n` (logarithms clamped at -100); ``'mean'`` is the plain mean, ``'sum'`` the sum.
+
+    Args:
+        input: probabilities in [0, 1], any shape.
+        target: targets in [0, 1], the input's shape.
+        alpha: the weight :math:`\alpha \le 1` of the positive class, or ``None`` (or a
+            negative number, as in ``torchvision``) for no class weighting. Default 0.25.
+        gamma: the focusing parameter :math:`\gamma \ge 0`. Default 2.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for shapes that do not fit, ``alpha > 1``, ``gamma < 0``, or a bad
+            ``reduction``.
+        InputError: (a ``ValueError`` and a ``RuntimeError``) for an ``input`` or ``target``
+            element outside ``[0, 1]``.
+        TypeError: for a non-floating ``input`` or ``target``, or a non-number option.
+
+    Example:
+        >>> p, y = torch.tensor([0.9, 0.1, 0.5]), torch.tensor([1.0, 0.0, 1.0])
+        >>> round(focal_loss(p, y, alpha=None, gamma=0.0).item(), 4)  # = BCE
+        0.3013
+        >>> round(focal_loss(p, y).item(), 4)
+        0.0148
+
+    References:
+        Lin, Goyal, Girshick, He, Dollár, "Focal Loss for Dense Object Detection", ICCV 2017.
+
+    See also:
+        :func:`sigmoid_focal_loss`; ``torchvision.ops.sigmoid_focal_loss``.
+    """
+    resolve_reduction(reduction, rule=EXTRA)
+    dtype = _check_binary(input, target, None, probabilities=True)
+    alpha, gamma = _focal_options(alpha, gamma)
+    x, y = upcast(input), upcast(target)
+    log_x, log_1mx = _bce_terms(x)
+    ce = -(y * log_x + (1 - y) * log_1mx)
+    one_minus_pt = y * (1 - x) + (1 - y) * x
+    return _finish(_focal_weights(ce, y, one_minus_pt, alpha, gamma), None, reduction, dtype)
+
+
+def sigmoid_focal_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    alpha: float | None = 0.25,
+    gamma: float = 2.0,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Focal loss (焦点损失) on logits, stable for logits of any size.
+
+    :func:`focal_loss` with :math:`x_n = \sigma(z_n)` for logits :math:`z_n`, written so that
+    nothing saturates: the cross entropy is :math:`(1 - y) z - \log \sigma(z)` and
+    :math:`1 - p_t = y\,\sigma(-z) + (1 - y)\,\sigma(z)` is computed directly rather than as
+    :math:`1 - p_t`, which would round to 0 for a confident correct logit. This is RetinaNet's
+    classification loss, ``torchvision.ops.sigmoid_focal_loss`` (whose default reduction is
+    ``'none'``) and Paddle's ``sigmoid_focal_loss`` (default ``'sum'``, with a normaliser).
+
+    .. math::
+
+        l_n = \alpha_t (1 - p_t)^\gamma \left[ (1 - y_n) z_n - \log \sigma(z_n) \right],
+        \qquad p_t = y_n \sigma(z_n) + (1 - y_n) \sigma(-z_n).
+
+    ``'mean'`` is the plain mean, ``'sum'`` the sum. With :math:`\gamma = 0` and no
+    :math:`\alpha` it is :func:`binary_cross_entropy_with_logits`.
+
+    Args:
+        input: logits :math:`z`, any shape.
+        target: targets in [0, 1] (floating), the input's shape.
+        alpha: the weight :math:`\alpha \le 1` of the positive class, or ``None`` (or a
+            negative number, as in ``torchvision``) for no class weighting. Default 0.25.
+        gamma: the focusing parameter :math:`\gamma \ge 0`. Default 2.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for shapes that do not fit, ``alpha > 1``, ``gamma < 0``, or a bad
+            ``reduction``.
+        TypeError: for a non-floating ``input`` or ``target``, or a non-number option.
+
+    Example:
+        >>> z, y = torch.tensor([2.0, -2.0, 0.0]), torch.tensor([1.0, 0.0, 1.0])
+        >>> round(sigmoid_focal_loss(z, y, alpha=None, gamma=0.0).item(), 4)  # = BCE with logits
+        0.3157
+        >>> round(sigmoid_focal_loss(z, y).item(), 4)
+        0.015
+
+    References:
+        Lin, Goyal, Girshick, He, Dollár, "Focal Loss for Dense Object Detection", ICCV 2017.
+
+    See also:
+        ``torchvision.ops.sigmoid_focal_loss``; ``paddle.nn.functional.sigmoid_focal_loss``.
+    """
+    resolve_reduction(reduction, rule=EXTRA)
+    dtype = _check_binary(input, target, None, probabilities=False)
+    alpha, gamma = _focal_options(alpha, gamma)
+    z, y = upcast(input), upcast(target)
+    ce = (1 - y) * z - torch.nn.functional.logsigmoid(z)
+    one_minus_pt = y * torch.sigmoid(-z) + (1 - y) * torch.sigmoid(z)
+    return _finish(_focal_weights(ce, y, one_minus_pt, alpha, gamma), None, reduction, dtype)
+
+
+def _hinge(input, target, margin, weight, reduction, power):
+    resolve_reduction(reduction, rule=EXTRA)
+    dtype = _check_binary(input, target, weight, probabilities=False)
+    margin = _check_number(margin, "margin", -math.inf)
+    x, y = upcast(input), upcast(target)
+    loss = torch.clamp(margin - y * x, min=0)
+    if power == 2:
+        loss = loss * loss
+    return _finish(loss, weight, reduction, dtype)
+
+
+def hinge_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    margin: float = 1.0,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Hinge loss (合页损失) of a binary classifier with targets -1 / +1: the SVM's loss.
+
+    A score on the right side of the margin (:math:`y x \ge m`) costs nothing and gets no
+    gradient; inside it or on the wrong side the cost grows linearly with slope 1.
+
+    .. math::
+
+        l_n = w_n \max(0,\ m - y_n x_n),
+
+    then ``'mean'`` (the plain mean) or ``'sum'``. Targets must be -1 or +1: a 0 target
+    gives the constant :math:`\max(0, m)` with no gradient.
+
+    Args:
+        input: scores (logits), any shape.
+        target: -1 / +1 labels (floating), the input's shape.
+        margin: the margin :math:`m`. Default 1.
+        weight: optional per-element weight :math:`w_n`, broadcastable to the input's shape.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for shapes that do not fit or a bad ``reduction``.
+        TypeError: for a non-floating ``input`` or ``target``, or a non-number ``margin``.
+
+    Example:
+        >>> x, y = torch.tensor([0.9, -0.1, 1.0]), torch.tensor([1.0, -1.0, 1.0])
+        >>> hinge_loss(x, y, reduction="sum")  # 0.1 + 0.9 + 0
+        tensor(1.)
+
+    References:
+        Cortes, Vapnik, "Support-Vector Networks", Machine Learning 20(3), 1995.
+
+    See also:
+        :func:`squared_hinge_loss`; :func:`multi_margin_loss` (the multi-class hinge);
+        ``torch.nn.functional.hinge_embedding_loss`` is a different loss (on distances).
+    """
+    return _hinge(input, target, margin, weight, reduction, power=1)
+
+
+def squared_hinge_loss(
+    input: torch.Tensor,
+    target: torch.Tensor,
+    *,
+    margin: float = 1.0,
+    weight: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
+    r"""Squared hinge loss (平方合页损失) with targets -1 / +1: a hinge with a continuous gradient.
+
+    .. math::
+
+        l_n = w_n \max(0,\ m - y_n x_n)^2,
+
+    then ``'mean'`` (the plain mean) or ``'sum'``. Its gradient :math:`-2 y_n \max(0, m - y_n
+    x_n)` falls to 0 at the margin instead of jumping, and large violations cost quadratically.
+
+    Args:
+        input: scores (logits), any shape.
+        target: -1 / +1 labels (floating), the input's shape.
+        margin: the margin :math:`m`. Default 1.
+        weight: optional per-element weight :math:`w_n`, broadcastable to the input's shape.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'mean'``.
+
+    Shape:
+        Input: ``(*)``, any number of dimensions.
+        Target: ``(*)``, the input's shape.
+        Output: scalar, or the input's shape if ``reduction='none'``.
+
+    Raises:
+        ValueError: for shapes that do not fit or a bad ``reduction``.
+        TypeError: for a non-floating ``input`` or ``target``, or a non-number ``margin``.
+
+    Example:
+        >>> x, y = torch.tensor([0.9, -0.1, 1.0]), torch.tensor([1.0, -1.0, 1.0])
+        >>> round(squared_hinge_loss(x, y, reduction="sum").item(), 4)  # 0.1^2 + 0.9^2 + 0
+        0.82
+
+    References:
+        Cortes, Vapnik, "Support-Vector Networks", Machine Learning 20(3), 1995 (the squared
+        slack of the soft-margin SVM).
+
+    See also:
+        :func:`hinge_loss`; :func:`multi_margin_loss` with ``p=2``.
+    """
+    return _hinge(input, target, margin, weight, reduction, power=2)

@@ -198,6 +198,12 @@ EXAMPLES: dict[str, Callable[[Sizes, torch.device | str], tuple[tuple, dict]]] =
     "multilabel_soft_margin_loss": _multilabel_soft,
     "multi_margin_loss": _class_index,
     "multilabel_margin_loss": _multilabel_margin,
+    "weighted_binary_cross_entropy": _bce,
+    "balanced_binary_cross_entropy": _bce,
+    "focal_loss": _bce,
+    "sigmoid_focal_loss": _bce_logits,
+    "hinge_loss": _soft_margin,
+    "squared_hinge_loss": _soft_margin,
     # embedding and ranking
     "margin_ranking_loss": _margin_ranking,
     "hinge_embedding_loss": _hinge_embedding,

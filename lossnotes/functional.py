@@ -9,15 +9,21 @@ re-exports: each function lives, with its documentation, in the module of its fa
 from __future__ import annotations
 
 from lossnotes.classification import (
+    balanced_binary_cross_entropy,
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    focal_loss,
+    hinge_loss,
     kl_div,
     multi_margin_loss,
     multilabel_margin_loss,
     multilabel_soft_margin_loss,
     nll_loss,
+    sigmoid_focal_loss,
     soft_margin_loss,
+    squared_hinge_loss,
+    weighted_binary_cross_entropy,
 )
 from lossnotes.embedding import (
     contrastive_loss,
@@ -71,12 +77,18 @@ TORCH_LOSSES = (
 
 #: Losses PyTorch does not ship; same conventions (two tensors first, ``reduction='mean'``).
 EXTRA_LOSSES = (
+    "balanced_binary_cross_entropy",
     "contrastive_loss",
+    "focal_loss",
+    "hinge_loss",
     "info_nce_loss",
     "log_cosh_loss",
     "mean_bias_error",
     "quantile_loss",
     "rmse_loss",
+    "sigmoid_focal_loss",
+    "squared_hinge_loss",
+    "weighted_binary_cross_entropy",
 )
 
 __all__ = ["EXTRA_LOSSES", "TORCH_LOSSES", *TORCH_LOSSES, *EXTRA_LOSSES]

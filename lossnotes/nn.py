@@ -21,12 +21,15 @@ from lossnotes._reduction import apply_legacy_flags
 __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BalancedBCELoss",
     "CTCLoss",
     "ContrastiveLoss",
     "CosineEmbeddingLoss",
     "CrossEntropyLoss",
+    "FocalLoss",
     "GaussianNLLLoss",
     "HingeEmbeddingLoss",
+    "HingeLoss",
     "HuberLoss",
     "InfoNCELoss",
     "KLDivLoss",
@@ -42,10 +45,13 @@ __all__ = [
     "PoissonNLLLoss",
     "QuantileLoss",
     "RMSELoss",
+    "SigmoidFocalLoss",
     "SmoothL1Loss",
     "SoftMarginLoss",
+    "SquaredHingeLoss",
     "TripletMarginLoss",
     "TripletMarginWithDistanceLoss",
+    "WeightedBCELoss",
 ]
 
 
@@ -463,3 +469,86 @@ class InfoNCELoss(torch.nn.Module):
 
     def forward(self, query: Tensor, key: Tensor) -> Tensor:
         return F.info_nce_loss(query, key, temperature=self.temperature, reduction=self.reduction)
+
+
+class WeightedBCELoss(torch.nn.Module):
+    """Module form of :func:`lossnotes.functional.weighted_binary_cross_entropy` (加权二元交叉熵).
+
+    Tensor ``pos_weight`` and ``weight`` are kept as buffers, so they follow the module to
+    another device.
+    """
+
+    def __init__(self, *, pos_weight=1.0, weight: Tensor | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__()
+        if isinstance(pos_weight, Tensor):
+            self.register_buffer("pos_weight", pos_weight)
+        else:
+            self.pos_weight = pos_weight
+        self.register_buffer("weight", weight)
+        self.reduction = reduction
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.weighted_binary_cross_entropy(input, target, pos_weight=self.pos_weight,
+                                               weight=self.weight, reduction=self.reduction)
+
+
+class BalancedBCELoss(torch.nn.Module):
+    """Module form of :func:`lossnotes.functional.balanced_binary_cross_entropy` (平衡交叉熵)."""
+
+    def __init__(self, *, beta: float = 0.5, weight: Tensor | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__()
+        self.beta = beta
+        self.register_buffer("weight", weight)
+        self.reduction = reduction
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.balanced_binary_cross_entropy(input, target, beta=self.beta, weight=self.weight,
+                                               reduction=self.reduction)
+
+
+class FocalLoss(torch.nn.Module):
+    """Module form of :func:`lossnotes.functional.focal_loss` (焦点损失, on probabilities)."""
+
+    def __init__(self, *, alpha: float | None = 0.25, gamma: float = 2.0,
+                 reduction: str = "mean") -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.gamma = gamma
+        self.reduction = reduction
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.focal_loss(input, target, alpha=self.alpha, gamma=self.gamma,
+                            reduction=self.reduction)
+
+
+class SigmoidFocalLoss(FocalLoss):
+    """Module form of :func:`lossnotes.functional.sigmoid_focal_loss` (焦点损失, on logits)."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.sigmoid_focal_loss(input, target, alpha=self.alpha, gamma=self.gamma,
+                                    reduction=self.reduction)
+
+
+class HingeLoss(torch.nn.Module):
+    """Module form of :func:`lossnotes.functional.hinge_loss` (合页损失)."""
+
+    def __init__(self, *, margin: float = 1.0, weight: Tensor | None = None,
+                 reduction: str = "mean") -> None:
+        super().__init__()
+        self.margin = margin
+        self.register_buffer("weight", weight)
+        self.reduction = reduction
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.hinge_loss(input, target, margin=self.margin, weight=self.weight,
+                            reduction=self.reduction)
+
+
+class SquaredHingeLoss(HingeLoss):
+    """Module form of :func:`lossnotes.functional.squared_hinge_loss` (平方合页损失)."""
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.squared_hinge_loss(input, target, margin=self.margin, weight=self.weight,
+                                    reduction=self.reduction)

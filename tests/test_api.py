@@ -180,6 +180,12 @@ OPTIONS: dict[str, dict] = {
     "multilabel_soft_margin_loss": {"weight": _rand(SMOKE.labels)},
     "multi_margin_loss": {"p": 2, "margin": 0.5, "weight": _rand(SMOKE.classes)},
     "multilabel_margin_loss": {"reduction": "sum"},
+    "weighted_binary_cross_entropy": {"pos_weight": 3.0, "weight": _rand(SMOKE.cols, seed=3)},
+    "balanced_binary_cross_entropy": {"beta": 0.8, "reduction": "sum"},
+    "focal_loss": {"alpha": 0.6, "gamma": 1.5},
+    "sigmoid_focal_loss": {"alpha": None, "gamma": 3.0, "reduction": "none"},
+    "hinge_loss": {"margin": 0.5, "weight": _rand(SMOKE.cols, seed=4)},
+    "squared_hinge_loss": {"margin": 2.0, "reduction": "sum"},
     "margin_ranking_loss": {"margin": 0.3},
     "hinge_embedding_loss": {"margin": 0.7},
     "cosine_embedding_loss": {"margin": 0.2},
@@ -586,6 +592,9 @@ def test_extras_take_their_options_keyword_only(record):
 HUGE: dict[str, tuple[tuple[int, ...], int | None]] = {
     "cross_entropy": ((0,), None),
     "binary_cross_entropy_with_logits": ((0,), None),
+    "sigmoid_focal_loss": ((0,), None),
+    "hinge_loss": ((0,), None),
+    "squared_hinge_loss": ((0,), None),
     "soft_margin_loss": ((0,), None),
     "multilabel_soft_margin_loss": ((0,), None),
     "multi_margin_loss": ((0,), None),
@@ -626,7 +635,8 @@ def test_huge_table_names_losses_of_the_catalogue():
     # the losses left out take probabilities, variances, counts or residuals near 1 by construction
     assert {r.name for r in RECORDS} - set(HUGE) == {
         "binary_cross_entropy", "gaussian_nll_loss", "poisson_nll_loss", "l1_loss", "mse_loss", "rmse_loss",
-        "mean_bias_error", "huber_loss", "smooth_l1_loss", "quantile_loss"}
+        "mean_bias_error", "huber_loss", "smooth_l1_loss", "quantile_loss",
+        "weighted_binary_cross_entropy", "balanced_binary_cross_entropy", "focal_loss"}
 
 
 def _huge_call(name: str, scale: float, dtype: torch.dtype):
