@@ -166,7 +166,10 @@ def test_extra_reduction(record, reduction):
 
 
 # The Paddle twins follow the rule of their torch counterparts.
-PADDLE_TWINS = ["gaussian_nll_loss", "huber_loss", "l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss"]
+PADDLE_TWINS = ["gaussian_nll_loss", "huber_loss", "l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss",
+                "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
+                "kl_div", "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
+                "multilabel_margin_loss"]
 PADDLE_EXTRAS = ["log_cosh_loss", "mean_bias_error", "quantile_loss", "rmse_loss"]
 
 

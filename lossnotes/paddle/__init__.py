@@ -14,6 +14,23 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r"No ccache found", category=UserWarning)
     import paddle  # noqa: F401  (imported here, once, with the warning above filtered)
 
+from lossnotes.paddle.classification import (
+    balanced_binary_cross_entropy,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    focal_loss,
+    hinge_loss,
+    kl_div,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    nll_loss,
+    sigmoid_focal_loss,
+    soft_margin_loss,
+    squared_hinge_loss,
+    weighted_binary_cross_entropy,
+)
 from lossnotes.paddle.regression import (
     gaussian_nll_loss,
     huber_loss,
@@ -28,14 +45,29 @@ from lossnotes.paddle.regression import (
 )
 
 __all__ = [
+    "balanced_binary_cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "focal_loss",
     "gaussian_nll_loss",
+    "hinge_loss",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "log_cosh_loss",
     "mean_bias_error",
     "mse_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "nll_loss",
     "poisson_nll_loss",
     "quantile_loss",
     "rmse_loss",
+    "sigmoid_focal_loss",
     "smooth_l1_loss",
+    "soft_margin_loss",
+    "squared_hinge_loss",
+    "weighted_binary_cross_entropy",
 ]
