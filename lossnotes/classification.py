@@ -268,7 +268,9 @@ def nll_loss(
         logistic regression).
 
     See also:
-        ``torch.nn.functional.nll_loss``; ``paddle.nn.functional.nll_loss`` (same semantics).
+        ``torch.nn.functional.nll_loss``; ``paddle.nn.functional.nll_loss`` (the same semantics,
+        except that paddle 3.3 reads out of bounds for an ``ignore_index`` outside ``[0, C)``
+        that occurs in the target).
     """
     reduction = resolve_reduction(reduction, size_average, reduce)
     check_floating(input, "input")

@@ -49,7 +49,7 @@ def _inputs(kind, gen, dtype):
         return q.to(dtype), torch.softmax(torch.randn(n, c, generator=gen, dtype=torch.float64), 1).to(dtype)
     if kind == "multilabel":  # scores and -1-terminated label lists
         y = torch.tensor([[3, 0, -1, 1, 1], [1, 2, 4, -1, 0], [0, -1, 2, 2, 2], [4, 3, 2, 1, 0],
-                          [-1, 0, 0, 0, 0], [2, -1, 0, 0, 0], [1, 3, -1, 0, 0]])
+                          [-1, 0, 0, 0, 0], [2, 2, -1, 0, 0], [1, 3, -1, 0, 0]])  # row 5 repeats a label
         return z.to(dtype), y
     raise ValueError(kind)
 

@@ -156,8 +156,9 @@ def multi_margin(x, y, p=1, margin=1.0, weight=None, reduction="mean"):
 
 
 def multilabel_margin(x, y, reduction="mean"):
-    """y lists each sample's labels, ended by -1; every (label, non-label) pair
-    pays max(0, 1 - (x[label] - x[other])), and the sum is divided by C."""
+    """y lists each sample's labels, ended by -1; every (listed label, other class)
+    pair pays max(0, 1 - (x[label] - x[other])), and the sum is divided by C.
+    A label listed twice is counted twice, as PyTorch does."""
     losses = []
     for scores, row in zip(x, y, strict=True):
         labels = []
@@ -165,8 +166,8 @@ def multilabel_margin(x, y, reduction="mean"):
             if j < 0:
                 break
             labels.append(j)
-        is_label = torch.zeros_like(scores, dtype=torch.bool)
-        is_label[labels] = True
-        gaps = scores[is_label].unsqueeze(1) - scores[~is_label].unsqueeze(0)
+        other = torch.ones_like(scores, dtype=torch.bool)
+        other[labels] = False
+        gaps = scores[labels].unsqueeze(1) - scores[other].unsqueeze(0)
         losses.append(torch.clamp(1 - gaps, min=0).sum() / scores.numel())
     return reduce(torch.stack(losses), reduction)
