@@ -237,7 +237,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class MultiMarginLoss(_WeightedLoss):
-    """Module form of :func:`lossnotes.functional.multi_margin_loss` (多类间隔损失)."""
+    """Module form of :func:`lossnotes.functional.multi_margin_loss` (多分类合页损失)."""
 
     def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None, size_average=None,
                  reduce=None, reduction: str = "mean") -> None:
