@@ -84,7 +84,7 @@ def test_every_errata_row_says_where_it_is_shown():
     shown = text.split("## Shown in the book")[1].split("## In preparation")[0]
     later = text.split("## In preparation")[1]
     rows = lambda part: [r for r in part.splitlines() if r.startswith("| 0")]  # noqa: E731
-    assert len(rows(shown)) >= 10 and len(rows(later)) >= 5
+    assert len(rows(shown)) >= 10  # the rows of the landed chapters; 'later' shrinks as chapters land
     for row in rows(shown):
         where = row.rstrip(" |").rsplit("|", 1)[1]
         assert re.search(r"\{(doc|ref)\}`", where), f"a shown correction without a link: {row}"
