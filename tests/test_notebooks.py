@@ -224,6 +224,16 @@ def test_figures_are_numbered_captioned_and_referred_to(path):
         assert f"`{name}`" in text, f"{path.name}: figure {name} is never referred to ({{numref}}`{name}`)"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_a_figure_cell_outputs_one_image_and_nothing_else(path):
+    # MyST-NB gives the figure's name to every output of the cell: a second output (a stray
+    # `Text(...)` from a last line that returns a value, a printed line) becomes a second target
+    # of the same name, and the -W build fails on the duplicate.
+    for i, cell in _figure_cells(path):
+        kinds = [(o["output_type"], "image/png" in o.get("data", {})) for o in cell["outputs"]]
+        assert kinds == [("display_data", True)], f"{path.name} cell {i}: outputs {kinds}"
+
+
 TAB_TAGS = ("pytorch", "paddle")
 
 
