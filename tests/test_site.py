@@ -102,6 +102,9 @@ def browser():
         chromium.close()
 
 
+# Pages whose content is a table: it must fit the text column (other pages' wide tables scroll).
+TABLE_PAGES = {"book/errata.html", "book/glossary.html"}
+
 # Runs in the page once MathJax has finished: what a reader would see as broken.
 _INSPECT = r"""
 async () => {
@@ -120,7 +123,11 @@ async () => {
   const images = Array.from(document.images)
     .map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}));
   const links = Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'));
-  return {mathCount: mathNodes.length, untypeset, raw, images, links};
+  // a table wider than the text column scrolls sideways and hides its last columns
+  const wideTables = Array.from(document.querySelectorAll('main table'))
+    .filter(t => t.getBoundingClientRect().width > t.parentElement.getBoundingClientRect().width + 1)
+    .map(t => t.textContent.trim().slice(0, 60));
+  return {mathCount: mathNodes.length, untypeset, raw, images, links, wideTables};
 }
 """
 
@@ -170,6 +177,8 @@ def test_every_page_renders_cleanly(site, browser):
         problems += [f"{rel}: raw TeX left in the text: {t!r}" for t in info["raw"]]
         problems += [f"{rel}: image not loaded: {i['src']}" for i in info["images"] if not i["ok"]]
         problems += [f"{rel}: broken link {p}" for h in info["links"] if (p := _check_link(rel, h))]
+        if rel in TABLE_PAGES:
+            problems += [f"{rel}: table wider than the page: {t!r}" for t in info["wideTables"]]
     context.close()
     assert problems == [], "\n".join(problems)
     assert total_math > 20, "the book should contain typeset equations"
