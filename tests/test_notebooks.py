@@ -234,6 +234,17 @@ def test_a_figure_cell_outputs_one_image_and_nothing_else(path):
         assert kinds == [("display_data", True)], f"{path.name} cell {i}: outputs {kinds}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_cell_relies_on_a_trailing_semicolon(path):
+    # A trailing `;` hides the last value when the notebook is executed by the project's script,
+    # but nbval's kernel shows it (the stored and the re-run outputs then differ): end a cell on a
+    # statement instead.
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            assert not "".join(cell["source"]).rstrip().endswith(";"), f"{path.name} cell {i}"
+
+
 TAB_TAGS = ("pytorch", "paddle")
 
 
