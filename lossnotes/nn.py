@@ -278,7 +278,7 @@ class MarginRankingLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    """Module form of :func:`lossnotes.functional.hinge_embedding_loss` (铰链嵌入损失)."""
+    """Module form of :func:`lossnotes.functional.hinge_embedding_loss` (合页嵌入损失)."""
 
     def __init__(self, margin: float = 1.0, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)

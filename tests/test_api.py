@@ -570,6 +570,127 @@ def test_catalog_unknown_name():
         catalog.by_name("mse")
 
 
+# -- the table of PyTorch's loss modules (book/pytorch/catalogue.ipynb) -------------------------
+
+TORCH_MODULE_RECORDS = catalog.torch_module_records()
+
+
+def _torch_classes_named_like_losses() -> set[str]:
+    """Every class in torch.nn's namespace whose name ends in "Loss", and every subclass of its loss base."""
+    base = torch.nn.modules.loss._Loss
+    return {name for name, obj in vars(torch.nn).items()
+            if isinstance(obj, type) and (name.endswith("Loss") or issubclass(obj, base))}
+
+
+def test_torch_table_lists_every_loss_class_of_torch_nn():
+    # fails when PyTorch gains a loss class the book's table does not list (or explain away)
+    rows = [r.torch_module.rsplit(".", 1)[1] for r in TORCH_MODULE_RECORDS]
+    assert len(rows) == len(set(rows)) >= 22
+    assert set(rows).isdisjoint(catalog.NOT_IN_TORCH_TABLE)
+    assert set(rows) | set(catalog.NOT_IN_TORCH_TABLE) == _torch_classes_named_like_losses()
+    assert set(catalog.TORCH_USAGE) == {r.name for r in TORCH_MODULE_RECORDS}
+    for part in ("shapes", "links"):
+        table = catalog.torch_modules_table(part)
+        assert [line.split(" | ")[0].strip("| `") for line in table.splitlines() if line.startswith("| `")] == rows
+    # what the table says of the two it leaves out
+    assert issubclass(torch.nn.NLLLoss2d, torch.nn.NLLLoss) and torch.nn.NLLLoss2d.forward is torch.nn.NLLLoss.forward
+    assert not issubclass(torch.nn.AdaptiveLogSoftmaxWithLoss, torch.nn.modules.loss._Loss)
+    with pytest.raises(ValueError, match="part must be"):
+        catalog.torch_modules_table("formulas")
+
+
+def test_torch_table_links_resolve_from_its_page():
+    table = catalog.torch_modules_table("links", page_dir="book/pytorch")
+    links = re.findall(r"\{doc\}`([^`]+)`", table)
+    assert links == ["../" + r.book_page.removeprefix("book/") for r in TORCH_MODULE_RECORDS if r.book_page]
+    assert all((ROOT / "book" / "pytorch" / f"{link}.ipynb").resolve().exists() for link in links)
+
+
+def _match_shape(pattern: str, shape: tuple[int, ...], bound: dict) -> bool:
+    """Whether ``shape`` has the form ``pattern`` ('(N, C, *)'), binding its symbols in ``bound``."""
+    tokens = [t.strip() for t in pattern.strip("()").split(",") if t.strip()]
+    if "*" in tokens:
+        i = tokens.index("*")
+        head, tail = tokens[:i], tokens[i + 1:]
+        if len(shape) < len(head) + len(tail):
+            return False
+        rest = len(shape) - len(tail)
+        pairs = [*zip(head, shape[:len(head)], strict=True), *zip(tail, shape[rest:], strict=True),
+                 ("*", tuple(shape[len(head):rest]))]
+    elif len(tokens) == len(shape):
+        pairs = list(zip(tokens, shape, strict=True))
+    else:
+        return False
+    return all(size == int(sym) if sym.isdigit() else bound.setdefault(sym, size) == size for sym, size in pairs)
+
+
+def _shape_of(pattern: str, bound: dict) -> tuple[int, ...]:
+    shape: list[int] = []
+    for sym in (t.strip() for t in pattern.strip("()").split(",") if t.strip()):
+        shape += list(bound[sym]) if sym == "*" else [int(sym) if sym.isdigit() else bound[sym]]
+    return tuple(shape)
+
+
+# What the table's "holds" words claim of a tensor's values (b: the bound sizes)
+HOLDS = {
+    **dict.fromkeys(["", "logits", "scores", "means", "log-rates", "embeddings", "hidden states"],
+                    lambda x, b: bool(torch.isfinite(x).all())),
+    "probabilities": lambda x, b: bool(((x >= 0) & (x <= 1)).all()),
+    "log-probabilities": lambda x, b: bool((x <= 0).all()),
+    "variances": lambda x, b: bool((x > 0).all()),
+    "distances": lambda x, b: bool((x >= 0).all()),
+    "counts": lambda x, b: bool(((x >= 0) & (x == x.round())).all()),
+    "±1": lambda x, b: bool((x.abs() == 1).all()),
+    "0/1": lambda x, b: bool(((x == 0) | (x == 1)).all()),
+    "class indices": lambda x, b: bool(((x >= 0) & (x < b["C"])).all()),
+    "class indices ended by -1": lambda x, b: bool(((x >= -1) & (x < b["C"])).all()),
+    "class indices except the blank": lambda x, b: bool(((x >= 1) & (x < b["C"])).all()),  # blank=0
+    "lengths up to T": lambda x, b: bool(((x >= 1) & (x <= b["T"])).all()),
+    "lengths up to S": lambda x, b: bool(((x >= 1) & (x <= b["S"])).all()),
+}
+DTYPES = {"float": lambda t: t.is_floating_point(), "int64": lambda t: t.dtype == torch.int64}
+
+
+@pytest.mark.parametrize("record", TORCH_MODULE_RECORDS, ids=_ids)
+def test_torch_table_row_holds(record):
+    # the row's shapes, dtypes and values describe the example inputs, and torch's module takes
+    # them, every form the row states, and every reduction it states (and raises for another one)
+    usage = catalog.TORCH_USAGE[record.name]
+    cls = catalog.resolve(record.torch_module)
+    assert list(inspect.signature(cls.forward).parameters)[1:] == [s.name for s in usage.tensors]
+    args, _ = _inputs(record.name, torch.float32)
+    args = [a.detach() for a in args]
+    make = cls
+    if record.name == "linear_cross_entropy":  # the module owns the example's linear_weight (C, H)
+        (classes, hidden), args = args[1].shape, [args[0], args[2]]
+        make = lambda **kw: cls(hidden, classes, **kw)  # noqa: E731
+    assert len(args) == len(usage.tensors)
+    bound: dict = {"C": classes} if record.name == "linear_cross_entropy" else {}
+    for spec, tensor in zip(usage.tensors, args, strict=True):
+        shape, dtype, holds = spec.forms[0]
+        assert _match_shape(shape, tuple(tensor.shape), bound), (spec.name, shape, tuple(tensor.shape), bound)
+        assert DTYPES[dtype](tensor), (spec.name, dtype, tensor.dtype)
+    for spec, tensor in zip(usage.tensors, args, strict=True):  # after every symbol is bound
+        assert HOLDS[spec.forms[0][2]](tensor, bound), (spec.name, spec.forms[0][2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # KLDivLoss warns about 'mean'
+        for reduction in usage.reductions:
+            out = make(reduction=reduction)(*args)
+            want = usage.none_shape if reduction == "none" else "()"
+            assert _match_shape(want, tuple(out.shape), dict(bound)), (reduction, tuple(out.shape))
+        other = "xyz" if "batchmean" in usage.reductions else "batchmean"
+        with pytest.raises(ValueError, match="is not( a)? valid"):
+            make(reduction=other)(*args)
+        for i, spec in enumerate(usage.tensors):
+            for shape, dtype, holds in spec.forms[1:]:
+                assert dtype == "float", "an alternative form needs a maker here"
+                g = torch.Generator().manual_seed(i)
+                alternative = torch.rand(_shape_of(shape, bound), generator=g) * 0.9 + 0.05
+                assert HOLDS[holds](alternative, bound)
+                out = make()(*args[:i], alternative, *args[i + 1:])
+                assert out.shape == () and torch.isfinite(out)
+
+
 
 # ---------------------------------------------------------------------------------------------
 # (g) behaviour every loss shares, once for the whole catalogue

@@ -28,61 +28,15 @@ pytestmark = pytest.mark.paddle
 
 import paddle  # noqa: E402  (lossnotes.paddle has imported it quietly already)
 import paddle.nn.functional as PF  # noqa: E402
-
-DTYPES = ["float32", "float64"]
-REDUCTIONS = ["none", "mean", "sum"]
-TOL = {name: TOLERANCES[getattr(torch, name)] for name in DTYPES}
+from paddle_twins import DTYPES, REDUCTIONS, TOL  # noqa: E402
+from paddle_twins import assert_same as _assert_same  # noqa: E402
+from paddle_twins import is_float as _is_float  # noqa: E402
+from paddle_twins import paddle_run as _paddle_run  # noqa: E402
+from paddle_twins import pt as _pt  # noqa: E402
+from paddle_twins import torch_run as _torch_run  # noqa: E402
 
 
 # ------------------------------------------------------------ helpers
-def _upstream(shape, dtype):
-    """A fixed cotangent, so that 'none' results are checked through their gradient too."""
-    return np.random.default_rng(123).uniform(0.5, 1.5, size=shape).astype(dtype)
-
-
-def _is_float(a) -> bool:
-    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
-
-
-def _torch_run(fn, args, kwargs, none: bool, grad_of=None):
-    """Run ``fn`` on torch tensors; gradients of the floating positional args in ``grad_of``."""
-    grad_of = range(len(args)) if grad_of is None else grad_of
-    ts = [torch.tensor(a, requires_grad=_is_float(a) and i in grad_of) for i, a in enumerate(args)]
-    kw = {k: torch.tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
-    out = fn(*ts, **kw)
-    up = torch.tensor(_upstream(tuple(out.shape), args[0].dtype)) if none else 1.0
-    (out * up).sum().backward()
-    return out.detach().numpy(), [t.grad.numpy() for t in ts if t.requires_grad]
-
-
-def _paddle_run(fn, args, kwargs, none: bool, grad_of=None):
-    grad_of = range(len(args)) if grad_of is None else grad_of
-    ts = [paddle.to_tensor(a, stop_gradient=not (_is_float(a) and i in grad_of))
-          for i, a in enumerate(args)]
-    kw = {k: paddle.to_tensor(v) if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
-    out = fn(*ts, **kw)
-    if none:
-        (out * paddle.to_tensor(_upstream(tuple(out.shape), args[0].dtype))).sum().backward()
-    else:
-        out.sum().backward()
-    return out.numpy(), [t.grad.numpy() for t in ts if not t.stop_gradient]
-
-
-def _assert_same(a, b, dtype, tol=None):
-    (va, ga), (vb, gb) = a, b
-    tol = tol or TOL[dtype]
-    assert va.shape == vb.shape, (va.shape, vb.shape)
-    np.testing.assert_allclose(va, vb, **tol)
-    assert va.dtype == vb.dtype == np.dtype(dtype)
-    assert len(ga) == len(gb)
-    for x, y in zip(ga, gb, strict=True):
-        np.testing.assert_allclose(x, y, **tol)
-
-
-def _pt(values, dtype="float32"):
-    return paddle.to_tensor(np.asarray(values, dtype=dtype))
-
-
 def _pi(values):
     return paddle.to_tensor(np.asarray(values, dtype="int64"))
 

@@ -169,7 +169,8 @@ def test_extra_reduction(record, reduction):
 PADDLE_TWINS = ["gaussian_nll_loss", "huber_loss", "l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss",
                 "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss",
                 "kl_div", "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
-                "multilabel_margin_loss"]
+                "multilabel_margin_loss", "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
+                "triplet_margin_loss", "triplet_margin_with_distance_loss", "ctc_loss"]
 PADDLE_EXTRAS = ["log_cosh_loss", "mean_bias_error", "quantile_loss", "rmse_loss"]
 
 
@@ -199,7 +200,8 @@ def test_paddle_twin_reduction_like_torch(name, weighted, reduction):
 
 @pytest.mark.paddle
 @pytest.mark.parametrize("size_average, reduce_", LEGACY_FLAGS)
-@pytest.mark.parametrize("name", ["l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss"])
+@pytest.mark.parametrize("name", ["l1_loss", "mse_loss", "poisson_nll_loss", "smooth_l1_loss", "margin_ranking_loss",
+                                  "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss"])
 def test_paddle_twin_legacy_flags_like_torch(name, size_average, reduce_):
     import lossnotes.paddle as LP  # paddlepaddle is pinned in requirements.txt: never skip
     assert _has_legacy_flags(getattr(LP, name))

@@ -125,8 +125,9 @@ def test_teaching_forms_fit_the_book_page():
     import inspect
 
     from lossnotes.teaching import _reduce
+    from lossnotes.teaching import embedding as TE
 
-    for module in (teaching, T, _reduce):
+    for module in (teaching, T, _reduce, TE):
         wide = [line for line in inspect.getsource(module).splitlines() if len(line) > 88]
         assert wide == [], wide
 

@@ -31,6 +31,14 @@ from lossnotes.paddle.classification import (
     squared_hinge_loss,
     weighted_binary_cross_entropy,
 )
+from lossnotes.paddle.embedding import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    pairwise_distance,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from lossnotes.paddle.regression import (
     gaussian_nll_loss,
     huber_loss,
@@ -43,25 +51,31 @@ from lossnotes.paddle.regression import (
     rmse_loss,
     smooth_l1_loss,
 )
+from lossnotes.paddle.sequence import ctc_loss
 
 __all__ = [
     "balanced_binary_cross_entropy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "cosine_embedding_loss",
     "cross_entropy",
+    "ctc_loss",
     "focal_loss",
     "gaussian_nll_loss",
+    "hinge_embedding_loss",
     "hinge_loss",
     "huber_loss",
     "kl_div",
     "l1_loss",
     "log_cosh_loss",
+    "margin_ranking_loss",
     "mean_bias_error",
     "mse_loss",
     "multi_margin_loss",
     "multilabel_margin_loss",
     "multilabel_soft_margin_loss",
     "nll_loss",
+    "pairwise_distance",
     "poisson_nll_loss",
     "quantile_loss",
     "rmse_loss",
@@ -69,5 +83,7 @@ __all__ = [
     "smooth_l1_loss",
     "soft_margin_loss",
     "squared_hinge_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "weighted_binary_cross_entropy",
 ]
