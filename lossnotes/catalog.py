@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import inspect
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["CATALOG", "FAMILIES", "LossRecord", "by_name", "markdown_table", "resolve"]
+__all__ = ["CATALOG", "FAMILIES", "NOT_IN_TORCH_TABLE", "TORCH_USAGE", "LossRecord", "TensorSpec", "TorchUsage",
+           "by_name", "markdown_table", "resolve", "torch_module_records", "torch_modules_table"]
 
 #: The families, in the book's order.
 FAMILIES = ("regression", "classification", "embedding", "sequence", "scale")
@@ -243,6 +246,13 @@ _PAGES = {
     "soft_margin_loss": "book/classification/multilabel",
     "multilabel_soft_margin_loss": "book/classification/multilabel",
     "multilabel_margin_loss": "book/classification/multilabel",
+    "margin_ranking_loss": "book/embedding/margin_ranking",
+    "hinge_embedding_loss": "book/embedding/hinge_cosine_embedding",
+    "cosine_embedding_loss": "book/embedding/hinge_cosine_embedding",
+    "contrastive_loss": "book/embedding/contrastive",
+    "info_nce_loss": "book/embedding/contrastive",
+    "triplet_margin_loss": "book/embedding/triplet",
+    "triplet_margin_with_distance_loss": "book/embedding/triplet",
 }
 CATALOG = tuple(dataclasses.replace(r, book_page=_PAGES.get(r.name)) for r in CATALOG)
 
@@ -300,3 +310,231 @@ def by_name(name: str) -> LossRecord:
         return _BY_NAME[name]
     except KeyError:
         raise KeyError(f"no loss named {name!r} in the catalogue; known: {sorted(_BY_NAME)}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's loss modules: how each is called (the book's reference table, book/pytorch/catalogue)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """One tensor argument of a loss module's ``forward``: its name and the forms it accepts.
+
+    Attributes:
+        name: the argument's name in ``forward`` (PyTorch's, e.g. ``'log_input'`` for
+            ``PoissonNLLLoss``).
+        forms: ``(shape, dtype, holds)`` triples, the usual form first. ``shape`` is in the
+            vocabulary of PyTorch's Shape sections: ``N`` batch, ``C`` classes, ``D`` embedding
+            width, ``H`` hidden size (``in_features``), ``T`` input length, ``S`` longest target,
+            ``*`` any number of further dimensions (none included), the same wherever it appears
+            in one call; a symbol stands for the same size in every argument of the call.
+            ``dtype`` is ``'float'`` (any floating dtype) or ``'int64'``. ``holds`` says what the
+            values are (``'logits'``, ``'±1'``, ``'class indices'``), or ``''``.
+    """
+
+    name: str
+    forms: tuple[tuple[str, str, str], ...]
+
+    def markdown(self) -> str:
+        """The forms as Markdown: ``(N, C)`` float logits; shapes of the same dtype and values share them."""
+        groups: list[tuple[list[str], str, str]] = []
+        for shape, dtype, holds in self.forms:
+            if groups and groups[-1][1:] == (dtype, holds):
+                groups[-1][0].append(shape)
+            else:
+                groups.append(([shape], dtype, holds))
+        return " or ".join(" or ".join(f"`{s}`" for s in shapes) + f" {dtype}" + (f" {holds}" if holds else "")
+                           for shapes, dtype, holds in groups)
+
+
+@dataclass(frozen=True)
+class TorchUsage:
+    """How PyTorch's ``nn`` module of one catalogued loss is called.
+
+    Attributes:
+        task: the kind of problem it is for (``'regression'``, ``'multi-class'``, ...).
+        inputs: the tensor arguments of ``forward`` that are predictions or embeddings.
+        targets: the tensor arguments of ``forward`` that are targets (and lengths); ``()`` for none.
+        options: the constructor's key options, by name (their defaults are read from PyTorch).
+        reductions: the accepted values of ``reduction``.
+        none_shape: the shape of the output with ``reduction='none'``.
+        paddle_call: how to call PaddlePaddle's equivalent where its name alone would compute
+            something else, or ``None``.
+    """
+
+    task: str
+    inputs: tuple[TensorSpec, ...]
+    targets: tuple[TensorSpec, ...]
+    options: tuple[str, ...] = ()
+    reductions: tuple[str, ...] = ("none", "mean", "sum")
+    none_shape: str = "(*)"
+    paddle_call: str | None = None
+
+    @property
+    def tensors(self) -> tuple[TensorSpec, ...]:
+        """Every tensor argument of ``forward``, in order."""
+        return self.inputs + self.targets
+
+
+def _t(name: str, shape: str, dtype: str, holds: str = "", *alternatives: tuple[str, str, str]) -> TensorSpec:
+    return TensorSpec(name, ((shape, dtype, holds), *alternatives))
+
+
+def _u(task, inputs, targets, options=(), **kwargs) -> TorchUsage:
+    return TorchUsage(task, tuple(inputs), tuple(targets), tuple(options), **kwargs)
+
+
+_REGRESSION = ([_t("input", "(*)", "float")], [_t("target", "(*)", "float")])
+_TRIPLET = [_t(name, "(N, D)", "float", "embeddings") for name in ("anchor", "positive", "negative")]
+
+#: How each PyTorch loss module is called, keyed by the loss's name in the catalogue. Every
+#: record with a ``torch_module`` has an entry; the tests run each module on the inputs of
+#: :mod:`lossnotes.examples` and check them against the shapes, dtypes and values stated here.
+TORCH_USAGE: dict[str, TorchUsage] = {
+    "l1_loss": _u("regression", *_REGRESSION),
+    "mse_loss": _u("regression", *_REGRESSION),
+    "huber_loss": _u("regression", *_REGRESSION, ["delta"]),
+    "smooth_l1_loss": _u("regression", *_REGRESSION, ["beta"],
+                         paddle_call="`smooth_l1_loss` with `is_huber=False`"),
+    "poisson_nll_loss": _u("regression (counts)", [_t("log_input", "(*)", "float", "log-rates")],
+                           [_t("target", "(*)", "float", "counts")], ["log_input", "full", "eps"]),
+    "gaussian_nll_loss": _u("regression with variance", [_t("input", "(N, *)", "float", "means")],
+                            [_t("target", "(N, *)", "float"),
+                             _t("var", "(N, *)", "float", "variances", ("(N, 1)", "float", "variances"))],
+                            ["full", "eps"], none_shape="(N, *)"),
+    "binary_cross_entropy": _u("binary / multi-label", [_t("input", "(*)", "float", "probabilities")],
+                               [_t("target", "(*)", "float", "probabilities")], ["weight"]),
+    "binary_cross_entropy_with_logits": _u("binary / multi-label", [_t("input", "(*)", "float", "logits")],
+                                           [_t("target", "(*)", "float", "probabilities")],
+                                           ["weight", "pos_weight"]),
+    "cross_entropy": _u("multi-class", [_t("input", "(N, C, *)", "float", "logits")],
+                        [_t("target", "(N, *)", "int64", "class indices",
+                            ("(N, C, *)", "float", "probabilities"))],
+                        ["weight", "ignore_index", "label_smoothing"], none_shape="(N, *)"),
+    "nll_loss": _u("multi-class", [_t("input", "(N, C, *)", "float", "log-probabilities")],
+                   [_t("target", "(N, *)", "int64", "class indices")], ["weight", "ignore_index"],
+                   none_shape="(N, *)"),
+    "kl_div": _u("distributions", [_t("input", "(*)", "float", "log-probabilities")],
+                 [_t("target", "(*)", "float", "probabilities")], ["log_target"],
+                 reductions=("none", "mean", "sum", "batchmean")),
+    "soft_margin_loss": _u("binary", [_t("input", "(*)", "float", "logits")], [_t("target", "(*)", "float", "±1")]),
+    "multilabel_soft_margin_loss": _u("multi-label", [_t("input", "(N, C)", "float", "logits")],
+                                      [_t("target", "(N, C)", "float", "0/1")], ["weight"], none_shape="(N,)"),
+    "multi_margin_loss": _u("multi-class", [_t("input", "(N, C)", "float", "scores")],
+                            [_t("target", "(N,)", "int64", "class indices")], ["p", "margin", "weight"],
+                            none_shape="(N,)"),
+    "multilabel_margin_loss": _u("multi-label", [_t("input", "(N, C)", "float", "scores")],
+                                 [_t("target", "(N, C)", "int64", "class indices ended by -1")],
+                                 none_shape="(N,)"),
+    "margin_ranking_loss": _u("ranking", [_t("input1", "(N,)", "float", "scores"),
+                                          _t("input2", "(N,)", "float", "scores")],
+                              [_t("target", "(N,)", "float", "±1")], ["margin"], none_shape="(N,)"),
+    "hinge_embedding_loss": _u("embedding: pairs", [_t("input", "(*)", "float", "distances")],
+                               [_t("target", "(*)", "float", "±1")], ["margin"]),
+    "cosine_embedding_loss": _u("embedding: pairs", [_t("input1", "(N, D)", "float", "embeddings"),
+                                                     _t("input2", "(N, D)", "float", "embeddings")],
+                                [_t("target", "(N,)", "float", "±1")], ["margin"], none_shape="(N,)"),
+    "triplet_margin_loss": _u("embedding: triplets", _TRIPLET, [], ["margin", "p", "eps", "swap"],
+                              none_shape="(N,)"),
+    "triplet_margin_with_distance_loss": _u("embedding: triplets", _TRIPLET, [],
+                                            ["distance_function", "margin", "swap"], none_shape="(N,)"),
+    "ctc_loss": _u("sequence, unaligned", [_t("log_probs", "(T, N, C)", "float", "log-probabilities")],
+                   [_t("targets", "(N, S)", "int64", "class indices except the blank"),
+                    _t("input_lengths", "(N,)", "int64", "lengths up to T"),
+                    _t("target_lengths", "(N,)", "int64", "lengths up to S")],
+                   ["blank", "zero_infinity"], none_shape="(N,)"),
+    "linear_cross_entropy": _u("multi-class, large C", [_t("input", "(N, H)", "float", "hidden states")],
+                               [_t("target", "(N,)", "int64", "class indices")],
+                               ["in_features", "num_classes", "bias", "weight", "ignore_index", "label_smoothing",
+                                "options"], none_shape="(N,)"),
+}
+
+#: The classes of ``torch.nn`` named like a loss that the table of loss modules leaves out, and why.
+NOT_IN_TORCH_TABLE: dict[str, str] = {
+    "NLLLoss2d": "a deprecated subclass of NLLLoss that adds nothing: constructing it emits a "
+                 "FutureWarning; NLLLoss takes (N, C, d_1, ..., d_K) input itself",
+    "AdaptiveLogSoftmaxWithLoss": "an output layer with its own parameters (a head and tail clusters "
+                                  "for large vocabularies) that returns (output, loss); it has no "
+                                  "reduction and no torch.nn.functional form; paddle.nn.functional "
+                                  "has adaptive_log_softmax_with_loss",
+}
+
+
+def torch_module_records(records: tuple[LossRecord, ...] = CATALOG) -> list[LossRecord]:
+    """The records of the losses PyTorch ships as an ``nn`` module, in the catalogue's order."""
+    return [r for r in records if r.torch_module is not None]
+
+
+def _option(params: dict[str, inspect.Parameter], name: str) -> str:
+    default = params[name].default  # a KeyError names an option the module does not have
+    if default is inspect.Parameter.empty or default is None:
+        return f"`{name}`"
+    return f"`{name}={default!r}`"
+
+
+def torch_modules_table(part: str = "shapes", *, page_dir: str = "book/pytorch",
+                        records: tuple[LossRecord, ...] = CATALOG) -> str:
+    """Return PyTorch's loss modules as a MyST Markdown table, one section row per family.
+
+    With ``part='shapes'`` the columns are the module, its ``torch.nn.functional`` twin, the
+    task, the tensors of ``forward`` (inputs, then targets; an argument other than ``input`` and
+    ``target`` is named) with their shapes, dtypes and values (:attr:`TorchUsage.inputs`), and the
+    reductions (with the shape ``'none'`` returns); with
+    ``part='links'`` they are the module, its key options with PyTorch's defaults, the book page
+    that teaches the loss (a ``{doc}`` link relative to a page in the folder ``page_dir``), the
+    lossnotes twins and the PaddlePaddle function ("—" where a cell has nothing). Two narrow
+    tables read better than one wide one.
+
+    Example:
+        >>> print(torch_modules_table("links").splitlines()[3])
+        | `L1Loss` | — | {doc}`../regression/l1_l2` | `LN.L1Loss`, `LF.l1_loss` | `l1_loss` |
+    """
+    if part not in ("shapes", "links"):
+        raise ValueError(f"part must be 'shapes' or 'links', got {part!r}")
+
+    def page(r: LossRecord) -> str:
+        return "—" if r.book_page is None else "{doc}`" + posixpath.relpath(r.book_page, page_dir) + "`"
+
+    def tensors(specs: tuple[TensorSpec, ...]) -> str:
+        if not specs:
+            return "—"
+        groups: list[tuple[list[str], TensorSpec]] = []  # consecutive arguments of the same form share a cell
+        for spec in specs:
+            if groups and groups[-1][1].forms == spec.forms:
+                groups[-1][0].append(spec.name)
+            else:
+                groups.append(([spec.name], spec))
+        # ``input`` and ``target`` go without their names; any other argument is named
+        return "; ".join(("" if names in (["input"], ["target"]) else ", ".join(f"`{n}`" for n in names) + ": ")
+                         + spec.markdown() for names, spec in groups)
+
+    def reductions(u: TorchUsage) -> str:
+        return ", ".join(f"none `{u.none_shape}`" if r == "none" else r for r in u.reductions)
+
+    if part == "shapes":
+        header = ["module", "functional", "task", "input", "target", "reduction"]
+    else:
+        header = ["module", "key options", "explained in", "lossnotes", "PaddlePaddle"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    modules = torch_module_records(records)
+    for family in FAMILIES:
+        members = [r for r in modules if r.family == family]
+        if members:
+            rows.append(f"| **{family}** |" + " |" * (len(header) - 1))
+        for r in members:
+            usage = TORCH_USAGE[r.name]
+            module = r.torch_module.rpartition(".")[2]
+            if part == "shapes":
+                functional = "—" if r.torch_op is None else f"`{r.torch_op.rpartition('.')[2]}`"
+                cells = [f"`{module}`", functional, usage.task, tensors(usage.inputs), tensors(usage.targets),
+                         reductions(usage)]
+            else:
+                params = dict(inspect.signature(resolve(r.torch_module).__init__).parameters)
+                options = ", ".join(_option(params, o) for o in usage.options) or "—"
+                twins = ", ".join(f"`L{kind}.{d.rpartition('.')[2]}`"
+                                  for kind, d in (("N", r.module), ("F", r.function)) if d is not None)
+                paddle = usage.paddle_call or ("—" if r.paddle_op is None else f"`{r.paddle_op.rpartition('.')[2]}`")
+                cells = [f"`{module}`", options, page(r), twins, paddle]
+            rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
