@@ -16,12 +16,14 @@ No loss family imports another: the families share this module, :mod:`lossnotes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import torch
 
 __all__ = [
-    "LOW_PRECISION", "LOW_PRECISION_NAMES", "as_dtype", "compute_dtype", "fused_or_reference",
+    "AUTOCAST_FP32", "AUTOCAST_FP32_CPU", "AUTOCAST_LINEAR_THEN_FP32", "LOW_PRECISION",
+    "LOW_PRECISION_NAMES", "as_dtype", "autocast_like_torch", "compute_dtype", "fused_or_reference",
     "is_low_precision", "needs_reference", "reference_grads", "result_dtype", "upcast",
 ]
 
@@ -116,3 +118,79 @@ def fused_or_reference(function: type[torch.autograd.Function], reference: Calla
     if torch.compiler.is_compiling():
         return reference(*tensors, *options)
     return function.apply(*tensors, *options)
+
+
+# ----------------------------------------------------------------------------- autocast
+
+#: The losses that ``torch.autocast`` runs in float32 on CUDA and every device type but the CPU
+#: (torch 2.13, ``aten/src/ATen/autocast_mode.cpp``: the fp32 cast policy). ``cross_entropy`` is
+#: not listed there, but it is a composite of ``log_softmax`` and ``nll_loss``, which both run in
+#: float32, so it does too. ``binary_cross_entropy`` is refused outright (a ``RuntimeError``).
+AUTOCAST_FP32 = frozenset({
+    "binary_cross_entropy_with_logits", "cosine_embedding_loss", "cross_entropy",
+    "hinge_embedding_loss", "huber_loss", "kl_div", "l1_loss", "margin_ranking_loss", "mse_loss",
+    "multi_margin_loss", "multilabel_margin_loss", "nll_loss", "poisson_nll_loss", "smooth_l1_loss",
+    "soft_margin_loss", "triplet_margin_loss",
+})
+#: The same list for the CPU, which also runs ``binary_cross_entropy``, ``cross_entropy`` (listed
+#: itself) and ``ctc_loss`` in float32 (its ``log_softmax`` stays in bfloat16).
+AUTOCAST_FP32_CPU = AUTOCAST_FP32 | {"binary_cross_entropy", "ctc_loss"}
+#: Composites of a ``linear`` layer, which autocast runs in the low precision, and a cross
+#: entropy, which it runs in float32: their inputs are rounded to the low precision and the loss
+#: is computed in float32 from them.
+AUTOCAST_LINEAR_THEN_FP32 = frozenset({"linear_cross_entropy"})
+
+_BCE_UNSAFE = (
+    "torch.nn.functional.binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast "
+    "(lossnotes follows torch): a sigmoid in low precision rounds to 0 or 1 long before the "
+    "logit is large. Use binary_cross_entropy_with_logits or BCEWithLogitsLoss on the logits; "
+    "they are safe to autocast.")
+
+
+def _device_type(args: tuple, kwargs: dict) -> str | None:
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, torch.Tensor):
+            return a.device.type
+    return None
+
+
+def _autocast_fp32(x, device_type: str, low: torch.dtype | None = None):
+    """What autocast's fp32 policy does to one argument: floating tensors of the device type
+    other than float64 become float32 (rounded to ``low`` first when it is given); everything
+    else passes unchanged."""
+    if (isinstance(x, torch.Tensor) and x.is_floating_point() and x.dtype != torch.float64
+            and x.device.type == device_type):
+        return as_dtype(as_dtype(x, low) if low is not None else x, torch.float32)
+    return x
+
+
+def autocast_like_torch(fn: Callable) -> Callable:
+    """Give a loss torch's autocast behaviour for the loss of the same name.
+
+    Outside ``torch.autocast`` (the usual case) the loss runs unchanged. Inside, a loss on the
+    device type's float32 list (:data:`AUTOCAST_FP32`, :data:`AUTOCAST_FP32_CPU`) gets its
+    floating arguments as float32 and runs with autocast off, so that it returns float32 like
+    torch's kernel; a linear-then-cross-entropy composite (:data:`AUTOCAST_LINEAR_THEN_FP32`)
+    gets them rounded to autocast's dtype, then as float32; ``binary_cross_entropy`` off the CPU
+    raises torch's ``RuntimeError``; any other loss runs unchanged, its primitives autocast one
+    by one.
+    """
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        device_type = _device_type(args, kwargs)
+        if device_type is None or not torch.is_autocast_enabled(device_type):
+            return fn(*args, **kwargs)
+        if name == "binary_cross_entropy" and device_type != "cpu":
+            raise RuntimeError(_BCE_UNSAFE)
+        low = torch.get_autocast_dtype(device_type) if name in AUTOCAST_LINEAR_THEN_FP32 else None
+        fp32 = AUTOCAST_FP32_CPU if device_type == "cpu" else AUTOCAST_FP32
+        if low is None and name not in fp32:
+            return fn(*args, **kwargs)
+        args = tuple(_autocast_fp32(a, device_type, low) for a in args)
+        kwargs = {k: _autocast_fp32(v, device_type, low) for k, v in kwargs.items()}
+        with torch.autocast(device_type, enabled=False):
+            return fn(*args, **kwargs)
+
+    return wrapper

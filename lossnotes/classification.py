@@ -36,6 +36,7 @@ from lossnotes._checks import (
     value_checks,
 )
 from lossnotes._numerics import (
+    autocast_like_torch,
     compute_dtype,
     fused_or_reference,
     needs_reference,
@@ -211,6 +212,7 @@ def _nll_terms(logp, target, weight, ignore_index, class_dim):
 # ----------------------------------------------------------------------------- negative log-likelihood
 
 
+@autocast_like_torch
 def nll_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -287,6 +289,7 @@ def nll_loss(
     return _ratio_reduce(numerator, w, reduction).to(input.dtype)
 
 
+@autocast_like_torch
 def cross_entropy(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -486,6 +489,7 @@ class _BinaryCrossEntropy(torch.autograd.Function):
         return g.to(input.dtype), None, None, None
 
 
+@autocast_like_torch
 def binary_cross_entropy(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -617,6 +621,7 @@ class _BinaryCrossEntropyWithLogits(torch.autograd.Function):
         return g.to(input.dtype), None, None, None, None
 
 
+@autocast_like_torch
 def binary_cross_entropy_with_logits(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -706,6 +711,7 @@ _KL_MEAN_WARNING = (
 )
 
 
+@autocast_like_torch
 def kl_div(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -779,6 +785,7 @@ def kl_div(
 # ----------------------------------------------------------------------------- margin losses
 
 
+@autocast_like_torch
 def soft_margin_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -988,6 +995,7 @@ class _MultiMargin(torch.autograd.Function):
         return g.reshape(input.shape).to(input.dtype), None, None, None, None, None
 
 
+@autocast_like_torch
 def multi_margin_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -1175,6 +1183,7 @@ class _MultiLabelMargin(torch.autograd.Function):
         return g.reshape(input.shape).to(input.dtype), None, None, None, None
 
 
+@autocast_like_torch
 def multilabel_margin_loss(
     input: torch.Tensor,
     target: torch.Tensor,

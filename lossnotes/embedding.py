@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 
 from lossnotes._checks import InputError, check_floating, check_tensor
-from lossnotes._numerics import upcast
+from lossnotes._numerics import autocast_like_torch, upcast
 from lossnotes._reduction import EXTRA, TUPLE_CHECK, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
 
@@ -44,6 +44,7 @@ def _broadcast_or_raise(shapes: dict[str, torch.Size], what: str) -> None:
         raise InputError(f"{what}: the shapes of {', '.join(shapes)} must broadcast, got {got}") from None
 
 
+@autocast_like_torch
 def margin_ranking_loss(
     input1: torch.Tensor,
     input2: torch.Tensor,
@@ -112,6 +113,7 @@ def margin_ranking_loss(
     return _reduce(loss, reduction)
 
 
+@autocast_like_torch
 def hinge_embedding_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -176,6 +178,7 @@ def hinge_embedding_loss(
     return _reduce(pull_apart + pull_together, reduction)
 
 
+@autocast_like_torch
 def cosine_embedding_loss(
     input1: torch.Tensor,
     input2: torch.Tensor,
@@ -326,6 +329,7 @@ def _triplet_core(
     return _reduce(loss, reduction)
 
 
+@autocast_like_torch
 def triplet_margin_loss(
     anchor: torch.Tensor,
     positive: torch.Tensor,

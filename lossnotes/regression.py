@@ -28,6 +28,7 @@ import torch
 from lossnotes._checks import InputDtypeError, InputError, check_same_shape, check_tensor, value_checks
 from lossnotes._numerics import (
     as_dtype,
+    autocast_like_torch,
     compute_dtype,
     fused_or_reference,
     needs_reference,
@@ -232,6 +233,7 @@ class _ResidualLoss(torch.autograd.Function):
 # ----------------------------------------------------------------------------- L1, L2
 
 
+@autocast_like_torch
 def mse_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -291,6 +293,7 @@ def mse_loss(
     return _reduce(diff * diff, reduction, weight.to(diff.dtype)).to(out_dtype)
 
 
+@autocast_like_torch
 def l1_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -352,6 +355,7 @@ def l1_loss(
 # ----------------------------------------------------------------------------- robust losses
 
 
+@autocast_like_torch
 def smooth_l1_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -414,6 +418,7 @@ def smooth_l1_loss(
                               ("smooth_l1", float(beta), reduction))
 
 
+@autocast_like_torch
 def huber_loss(
     input: torch.Tensor,
     target: torch.Tensor,
@@ -483,6 +488,7 @@ def huber_loss(
 # ----------------------------------------------------------------------------- likelihoods
 
 
+@autocast_like_torch
 def poisson_nll_loss(
     input: torch.Tensor,
     target: torch.Tensor,

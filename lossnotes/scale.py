@@ -21,7 +21,7 @@ from lossnotes._checks import (
     check_integer,
     check_tensor,
 )
-from lossnotes._numerics import as_dtype, compute_dtype
+from lossnotes._numerics import as_dtype, autocast_like_torch, compute_dtype
 from lossnotes._reduction import reduce_grad, resolve_reduction
 
 __all__ = ["auto_chunk_rows", "linear_cross_entropy"]
@@ -282,6 +282,7 @@ def _mean_denominator(target, prob_target, class_weight, ignore_index, dtype):
     return (class_weight.to(dtype)[safe] * keep).sum()
 
 
+@autocast_like_torch
 def linear_cross_entropy(
     input: torch.Tensor,
     linear_weight: torch.Tensor,

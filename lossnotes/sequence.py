@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 
 from lossnotes._checks import InputError, check_floating, check_integer, check_tensor, value_checks
-from lossnotes._numerics import upcast
+from lossnotes._numerics import autocast_like_torch, upcast
 from lossnotes._reduction import resolve_reduction
 
 __all__ = ["ctc_loss"]
@@ -166,6 +166,7 @@ def _ctc_grad(ctx, grad_nll, grad_alpha):
 _ctc_forward.register_autograd(_ctc_grad, setup_context=_ctc_setup_context)
 
 
+@autocast_like_torch
 def ctc_loss(
     log_probs: torch.Tensor,
     targets: torch.Tensor,
