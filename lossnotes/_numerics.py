@@ -180,7 +180,8 @@ def autocast_like_torch(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         device_type = _device_type(args, kwargs)
-        if device_type is None or not torch.is_autocast_enabled(device_type):
+        if (device_type is None or not torch.amp.is_autocast_available(device_type)
+                or not torch.is_autocast_enabled(device_type)):
             return fn(*args, **kwargs)
         if name == "binary_cross_entropy" and device_type != "cpu":
             raise RuntimeError(_BCE_UNSAFE)

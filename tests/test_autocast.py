@@ -104,6 +104,7 @@ def test_binary_cross_entropy_is_refused_off_the_cpu(monkeypatch):
     # RuntimeError beginning with these words (aten/src/ATen/autocast_mode.cpp)
     torch_words = "torch.nn.functional.binary_cross_entropy and torch.nn.BCELoss are unsafe to autocast"
     p = torch.rand(4, device="meta")
+    monkeypatch.setattr(torch.amp, "is_autocast_available", lambda device_type: True)
     monkeypatch.setattr(torch, "is_autocast_enabled", lambda device_type=None: device_type == "meta")
     with pytest.raises(RuntimeError, match=torch_words):
         LF.binary_cross_entropy(p, p)
@@ -122,3 +123,13 @@ class _NoAutocast:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_a_device_type_without_autocast_is_left_alone():
+    # the meta device has no autocast: asking it whether autocast is on raises, so the policy
+    # must not ask; the loss then runs as torch's does (shapes and dtypes only, no data)
+    x, y = torch.randn(4, 3, device="meta"), torch.randn(4, 3, device="meta", dtype=torch.float16)
+    for reduction in ("none", "mean"):
+        theirs = torch.nn.functional.mse_loss(x, y, reduction=reduction)
+        ours = LF.mse_loss(x, y, reduction=reduction)
+        assert (ours.device, ours.shape, ours.dtype) == (theirs.device, theirs.shape, theirs.dtype)
