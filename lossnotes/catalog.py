@@ -253,6 +253,7 @@ _PAGES = {
     "info_nce_loss": "book/embedding/contrastive",
     "triplet_margin_loss": "book/embedding/triplet",
     "triplet_margin_with_distance_loss": "book/embedding/triplet",
+    "ctc_loss": "book/embedding/ctc",
 }
 CATALOG = tuple(dataclasses.replace(r, book_page=_PAGES.get(r.name)) for r in CATALOG)
 
