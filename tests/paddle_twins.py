@@ -3,20 +3,22 @@
 Each ``_run`` takes NumPy arrays, builds the framework's tensors (the floating arrays in
 ``grad_of`` require gradients), calls ``fn`` and returns the value and those gradients as NumPy
 arrays. A 'none' result is reduced against a fixed cotangent so that it is checked through its
-gradient too. Arguments that are not arrays (lengths, callables) pass through unchanged. The
-test modules import `lossnotes.paddle` first, which imports paddle quietly.
+gradient too. Arguments that are not arrays (lengths, callables) pass through unchanged.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import paddle
 import torch
 from conftest import TOLERANCES
+
+import lossnotes.paddle  # noqa: F401  (first: it imports paddle with paddle's import warnings filtered)
 
 DTYPES = ["float32", "float64"]
 REDUCTIONS = ["none", "mean", "sum"]
 TOL = {name: TOLERANCES[getattr(torch, name)] for name in DTYPES}
+
+import paddle  # noqa: E402  (already imported, quietly, by lossnotes.paddle)
 
 
 def upstream(shape, dtype):
