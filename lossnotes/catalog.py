@@ -20,8 +20,23 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["CATALOG", "FAMILIES", "NOT_IN_TORCH_TABLE", "TORCH_USAGE", "LossRecord", "TensorSpec", "TorchUsage",
-           "by_name", "markdown_table", "resolve", "torch_module_records", "torch_modules_table"]
+__all__ = [
+    "CATALOG",
+    "CHOICES",
+    "FAMILIES",
+    "NOT_IN_TORCH_TABLE",
+    "TORCH_USAGE",
+    "Choice",
+    "LossRecord",
+    "TensorSpec",
+    "TorchUsage",
+    "by_name",
+    "decision_table",
+    "markdown_table",
+    "resolve",
+    "torch_module_records",
+    "torch_modules_table",
+]
 
 #: The families, in the book's order.
 FAMILIES = ("regression", "classification", "embedding", "sequence", "scale")
@@ -538,4 +553,123 @@ def torch_modules_table(part: str = "shapes", *, page_dir: str = "book/pytorch",
                 paddle = usage.paddle_call or ("—" if r.paddle_op is None else f"`{r.paddle_op.rpartition('.')[2]}`")
                 cells = [f"`{module}`", options, page(r), twins, paddle]
             rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which loss to use (the book's decision table, book/pytorch/choosing)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One row of the decision table: a situation and the losses that fit it.
+
+    Attributes:
+        task: the kind of problem (``"regression"``, ``"binary classification"``, ...).
+        target: what the target holds, with its dtype where it matters.
+        output: what the model's last layer must output for these losses.
+        when: the condition that selects this row among the rows of the same task.
+        losses: names of :data:`CATALOG` records, the first one the usual choice.
+        option: the option of the first loss that the condition calls for, or ``""``.
+    """
+
+    task: str
+    target: str
+    output: str
+    when: str
+    losses: tuple[str, ...]
+    option: str = ""
+
+
+#: The decision table: task, target type, output layer and situation, to the losses that fit.
+CHOICES: tuple[Choice, ...] = (
+    Choice("regression", "real numbers", "one unbounded value per target", "errors roughly Gaussian",
+           ("mse_loss",)),
+    Choice("regression", "real numbers", "one unbounded value per target",
+           "outliers in the targets", ("huber_loss", "smooth_l1_loss", "l1_loss", "log_cosh_loss"),
+           "delta"),
+    Choice("regression", "real numbers", "one value per quantile", "an interval, not a mean",
+           ("quantile_loss",), "quantile"),
+    Choice("regression", "counts (0, 1, 2, ...)", "a log-rate", "count data", ("poisson_nll_loss",),
+           "log_input"),
+    Choice("regression", "real numbers", "a mean and a variance", "the noise level varies",
+           ("gaussian_nll_loss",)),
+    Choice("binary classification", "0/1 floats", "one logit", "the usual case",
+           ("binary_cross_entropy_with_logits",)),
+    Choice("binary classification", "0/1 floats", "one logit", "rare positives",
+           ("binary_cross_entropy_with_logits", "weighted_binary_cross_entropy",
+            "balanced_binary_cross_entropy"), "pos_weight"),
+    Choice("binary classification", "0/1 floats", "one logit", "many easy negatives (detection)",
+           ("sigmoid_focal_loss", "focal_loss")),
+    Choice("binary classification", "0/1 floats", "a probability", "only probabilities available",
+           ("binary_cross_entropy",)),
+    Choice("binary classification", "±1 floats", "one score", "a margin, as in an SVM",
+           ("hinge_loss", "squared_hinge_loss", "soft_margin_loss")),
+    Choice("multi-class classification", "class indices (int64)", "C logits", "the usual case",
+           ("cross_entropy",)),
+    Choice("multi-class classification", "class indices (int64)", "C logits", "imbalanced classes",
+           ("cross_entropy",), "weight"),
+    Choice("multi-class classification", "class indices (int64)", "C logits",
+           "an over-confident model", ("cross_entropy",), "label_smoothing"),
+    Choice("multi-class classification", "class indices (int64)", "C log-probabilities",
+           "the model ends in log_softmax", ("nll_loss",)),
+    Choice("multi-class classification", "class probabilities", "C logits",
+           "soft targets, distillation", ("kl_div", "cross_entropy"), "reduction='batchmean'"),
+    Choice("multi-class classification", "class indices (int64)", "C scores",
+           "a margin between classes", ("multi_margin_loss",)),
+    Choice("multi-class classification", "class indices (int64)", "features and a weight matrix",
+           "a very large vocabulary", ("linear_cross_entropy",)),
+    Choice("segmentation", "a class index per pixel (int64)", "C logits per pixel, (N, C, H, W)",
+           "one class per pixel", ("cross_entropy",), "ignore_index"),
+    Choice("multi-label classification", "multi-hot 0/1 floats", "C logits", "several labels each",
+           ("binary_cross_entropy_with_logits", "multilabel_soft_margin_loss")),
+    Choice("multi-label classification", "label indices ended by -1", "C scores",
+           "a margin between labels", ("multilabel_margin_loss",)),
+    Choice("ranking", "±1: which item of a pair ranks higher", "one score per item",
+           "pairwise preferences", ("margin_ranking_loss",), "margin"),
+    Choice("embedding", "±1 per pair", "a distance per pair", "pairs, distances given",
+           ("hinge_embedding_loss",), "margin"),
+    Choice("embedding", "±1 per pair", "two vectors per pair", "pairs, cosine similarity",
+           ("cosine_embedding_loss",), "margin"),
+    Choice("embedding", "1/0: similar or not", "two vectors per pair", "pairs, Euclidean distance",
+           ("contrastive_loss",), "margin"),
+    Choice("embedding", "anchor, positive, negative", "three vectors", "triplets",
+           ("triplet_margin_loss", "triplet_margin_with_distance_loss"), "margin"),
+    Choice("embedding", "a positive for each query", "two batches of vectors",
+           "other batch members as negatives", ("info_nce_loss",), "temperature"),
+    Choice("sequence", "label sequences, unaligned", "log-probabilities per frame, (T, N, C)",
+           "speech, handwriting", ("ctc_loss",), "blank"),
+)
+
+
+def decision_table(choices: tuple[Choice, ...] = CHOICES, *, page_prefix: str = "book/pytorch/") -> str:
+    """Return :data:`CHOICES` as a MyST Markdown table, one section row per task.
+
+    Each loss links to the page that teaches it (relative to a page in the folder
+    ``page_prefix`` names) and names its ``torch.nn`` module, or its ``lossnotes.nn`` one
+    (``LN.``) where PyTorch has none.
+    """
+
+    def loss(name: str) -> str:
+        record = by_name(name)
+        if record.torch_module is not None:
+            module = f" (`{record.torch_module.rpartition('.')[2]}`)"
+        else:  # a loss PyTorch does not ship: the lossnotes module
+            module = f" (`LN.{record.module.rpartition('.')[2]}`)" if record.module else ""
+        if record.book_page is None:
+            return f"`{name}`{module}"
+        prefix = "../" * page_prefix.strip("/").count("/")
+        target = prefix + record.book_page.removeprefix("book/")
+        return "{doc}`" + name + " <" + target + ">`" + module
+
+    rows = ["| target | model output | when | loss (module) | option |", "|---|---|---|---|---|"]
+    task = None
+    for c in choices:
+        if c.task != task:
+            task = c.task
+            rows.append(f"| **{task}** | | | | |")
+        option = f"`{c.option}`" if c.option else ""
+        losses = "; ".join(loss(n) for n in c.losses)
+        rows.append(f"| {c.target} | {c.output} | {c.when} | {losses} | {option} |")
     return "\n".join(rows)

@@ -855,3 +855,35 @@ def test_empty_batch_like_torch(record, reduction):
         assert value.shape == () and value.item() == 0.0  # an empty sum
     else:
         assert value.numel() == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The decision table (book/pytorch/choosing)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_choice_names_catalogued_losses_and_a_real_option():
+    names = {r.name for r in catalog.CATALOG}
+    for choice in catalog.CHOICES:
+        assert choice.losses and set(choice.losses) <= names, choice
+        if choice.option:
+            # the option is a parameter of the first loss's function, so a rename breaks the table
+            option = choice.option.partition("=")[0]
+            params = inspect.signature(catalog.by_name(choice.losses[0]).resolve()).parameters
+            assert option in params, (choice.losses[0], option)
+
+
+def test_every_torch_loss_module_is_somewhere_in_the_decision_table():
+    chosen = {name for choice in catalog.CHOICES for name in choice.losses}
+    missing = [r.name for r in catalog.torch_module_records() if r.name not in chosen]
+    assert missing == []
+
+
+def test_the_decision_table_links_each_loss_to_its_page():
+    table = catalog.decision_table()
+    for choice in catalog.CHOICES:
+        for name in choice.losses:
+            page = catalog.by_name(name).book_page
+            if page is not None:
+                assert f"{{doc}}`{name} <../{page.removeprefix('book/')}>`" in table
+    assert table.count("| **") == len({c.task for c in catalog.CHOICES})

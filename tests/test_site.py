@@ -103,7 +103,7 @@ def browser():
 
 
 # Pages whose content is a table: it must fit the text column (other pages' wide tables scroll).
-TABLE_PAGES = {"book/errata.html", "book/glossary.html"}
+TABLE_PAGES = {"book/errata.html", "book/glossary.html", "book/pytorch/choosing.html", "book/pytorch/pitfalls.html"}
 
 # Runs in the page once MathJax has finished: what a reader would see as broken.
 _INSPECT = r"""
