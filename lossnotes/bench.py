@@ -17,6 +17,12 @@ Two numbers per loss, both ratios lossnotes / native (below 1 means lossnotes is
   the peak resident set size above the resident size before the call (large blocks are forced to
   ``mmap`` so that freed memory leaves the process and a peak is a real peak).
 
+The losses PyTorch does not ship are compared with the reference library the tests check them
+against, where one has them: the box losses and the sigmoid focal loss with ``torchvision.ops``,
+the Dice, Tversky and Lovász losses with ``kornia.losses`` (both test-only dependencies, imported
+when those rows run), and the GAN losses with the same formula written with PyTorch's
+``binary_cross_entropy_with_logits``.
+
 Linear cross entropy gets extra rows: lossnotes against the naive ``cross_entropy(x @ W.T, y)``,
 against ``torch.nn.functional.linear_cross_entropy`` and against the same with its batch-chunking
 option (``options=LinearCrossEntropyOptions()``).
@@ -50,8 +56,12 @@ from lossnotes.examples import (
     Sizes,
     _bce,
     _bce_logits,
+    _binary_mask,
+    _boxes,
     _class_index,
     _cosine_embedding,
+    _critic_fake,
+    _critic_pair,
     _ctc,
     _gaussian,
     _hinge_embedding,
@@ -63,6 +73,7 @@ from lossnotes.examples import (
     _multilabel_soft,
     _poisson,
     _regression,
+    _segmentation,
     _soft_margin,
     _triplet,
 )
@@ -130,6 +141,77 @@ CASES: dict[str, Case] = {c.name: c for c in (
         "torch chunked": _torch_chunked_linear_cross_entropy,
     }),
 )}
+
+
+
+# -- the reference libraries' losses (imported on first use: they are test-only dependencies) ----
+
+
+def _torchvision(name: str) -> Callable:
+    def call(*args, **kwargs):
+        from lossnotes._references import torchvision_ops
+
+        return getattr(torchvision_ops(), name)(*args, **kwargs)
+
+    call.__name__ = f"torchvision_{name}"
+    return call
+
+
+def _kornia(name: str, **fixed) -> Callable:
+    def call(*args, **kwargs):
+        import kornia.losses
+
+        return getattr(kornia.losses, name)(*args, **fixed, **kwargs)
+
+    call.__name__ = f"kornia_{name}"
+    return call
+
+
+def _mean(make: Callable) -> Callable:
+    """``make`` with ``reduction='mean'`` added (torchvision's losses default to ``'none'``)."""
+
+    def make_mean(sizes: Sizes, dev):
+        args, kwargs = make(sizes, dev)
+        return args, {**kwargs, "reduction": "mean"}
+
+    return make_mean
+
+
+def _lovasz_hinge_kornia(input, target):
+    # kornia's lovasz_hinge_loss takes (B, 1, H, W) logits and (B, H, W) targets
+    return _kornia("lovasz_hinge_loss")(input.unsqueeze(1), target)
+
+
+def _bce_discriminator(real, fake):
+    return (TF.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+            + TF.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+
+
+def _bce_generator(fake):
+    return TF.binary_cross_entropy_with_logits(fake, torch.ones_like(fake))
+
+
+LIBRARY_CASES: dict[str, Case] = {c.name: c for c in (
+    Case("iou_loss", _mean(_boxes), LF.iou_loss, {}),
+    Case("generalized_box_iou_loss", _mean(_boxes), LF.generalized_box_iou_loss,
+         {"torchvision": _torchvision("generalized_box_iou_loss")}),
+    Case("distance_box_iou_loss", _mean(_boxes), LF.distance_box_iou_loss,
+         {"torchvision": _torchvision("distance_box_iou_loss")}),
+    Case("complete_box_iou_loss", _mean(_boxes), LF.complete_box_iou_loss,
+         {"torchvision": _torchvision("complete_box_iou_loss")}),
+    Case("sigmoid_focal_loss", _mean(_bce_logits), LF.sigmoid_focal_loss,
+         {"torchvision": _torchvision("sigmoid_focal_loss")}),
+    Case("dice_loss", _segmentation, LF.dice_loss, {"kornia": _kornia("dice_loss")}),
+    Case("tversky_loss", _segmentation, LF.tversky_loss,
+         {"kornia": _kornia("tversky_loss", alpha=0.5, beta=0.5)}),
+    Case("lovasz_softmax_loss", _segmentation, LF.lovasz_softmax_loss,
+         {"kornia": _kornia("lovasz_softmax_loss")}),
+    Case("lovasz_hinge_loss", _binary_mask, LF.lovasz_hinge_loss, {"kornia": _lovasz_hinge_kornia}),
+    Case("gan_discriminator_loss", _critic_pair, LF.gan_discriminator_loss, {"torch": _bce_discriminator}),
+    Case("gan_generator_loss", _critic_fake, LF.gan_generator_loss, {"torch": _bce_generator}),
+)}
+LIBRARY_CASES = {name: case for name, case in LIBRARY_CASES.items() if case.references}
+CASES.update(LIBRARY_CASES)
 
 OURS = "lossnotes"
 COMPILED = "lossnotes compiled"

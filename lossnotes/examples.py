@@ -51,15 +51,20 @@ class Sizes:
     embed: int  # embedding width
     ctc: tuple[int, int, int, int]  # (T, N, C, S): input length, batch, alphabet, max target length
     lce: tuple[int, int, int]  # (N, d, V): tokens, hidden size, vocabulary
+    boxes: int  # box pairs of the IoU losses
+    seg: tuple[int, int, int]  # (N, C, S): images, classes, side of the square image
 
 
 SIZES: dict[str, Sizes] = {
     "full": Sizes(rows=4096, cols=1024, batch=4096, classes=1000, labels=128, embed=512,
-                  ctc=(400, 32, 40, 100), lce=(8192, 1024, 32000)),
+                  ctc=(400, 32, 40, 100), lce=(8192, 1024, 32000),
+                  boxes=262144, seg=(16, 21, 128)),
     "quick": Sizes(rows=512, cols=1024, batch=1024, classes=1000, labels=64, embed=256,
-                   ctc=(150, 16, 30, 40), lce=(512, 128, 8000)),
+                   ctc=(150, 16, 30, 40), lce=(512, 128, 8000),
+                   boxes=32768, seg=(8, 21, 64)),
     "smoke": Sizes(rows=8, cols=6, batch=8, classes=5, labels=6, embed=4,
-                   ctc=(12, 3, 5, 4), lce=(16, 8, 32)),
+                   ctc=(12, 3, 5, 4), lce=(16, 8, 32),
+                   boxes=8, seg=(2, 3, 5)),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -175,6 +180,47 @@ def _info_nce(s: Sizes, dev):
     return (_leaf(torch.randn(s.batch, s.embed, device=dev)), _leaf(torch.randn(s.batch, s.embed, device=dev))), {}
 
 
+def _random_boxes(n: int, dev) -> torch.Tensor:
+    """``n`` boxes (x1, y1, x2, y2) with corners in [0, 1] and sides in [0.1, 0.6]."""
+    corner = torch.rand(n, 2, device=dev) * 0.5
+    return torch.cat([corner, corner + 0.1 + 0.5 * torch.rand(n, 2, device=dev)], dim=1)
+
+
+def _boxes(s: Sizes, dev):
+    # a predicted box near each target box: most pairs overlap, some do not
+    target = _random_boxes(s.boxes, dev)
+    return (_leaf(target + 0.15 * torch.randn(s.boxes, 4, device=dev).clamp(-1, 1)), target), {}
+
+
+def _segmentation(s: Sizes, dev):
+    n, c, side = s.seg
+    return (_leaf(torch.randn(n, c, side, side, device=dev)), torch.randint(0, c, (n, side, side), device=dev)), {}
+
+
+def _binary_mask(s: Sizes, dev):
+    n, _, side = s.seg
+    return (_leaf(torch.randn(n, side, side, device=dev)), torch.randint(0, 2, (n, side, side), device=dev)), {}
+
+
+def _critic_pair(s: Sizes, dev):
+    return (_leaf(torch.randn(s.batch, 1, device=dev)), _leaf(torch.randn(s.batch, 1, device=dev))), {}
+
+
+def _critic_fake(s: Sizes, dev):
+    return (_leaf(torch.randn(s.batch, 1, device=dev)),), {}
+
+
+def _latent(s: Sizes, dev):
+    mu, logvar = torch.randn(s.batch, s.embed, device=dev), 0.5 * torch.randn(s.batch, s.embed, device=dev)
+    return (_leaf(mu), _leaf(logvar)), {}
+
+
+def _vae(s: Sizes, dev):
+    mu, logvar = _latent(s, dev)[0]
+    x = torch.rand(s.batch, s.cols, device=dev)
+    return (_leaf(torch.randn(s.batch, s.cols, device=dev)), x, mu, logvar), {}
+
+
 #: The input maker of every loss in :mod:`lossnotes.functional`, by name.
 EXAMPLES: dict[str, Callable[[Sizes, torch.device | str], tuple[tuple, dict]]] = {
     # regression
@@ -212,6 +258,27 @@ EXAMPLES: dict[str, Callable[[Sizes, torch.device | str], tuple[tuple, dict]]] =
     "triplet_margin_with_distance_loss": _triplet,
     "contrastive_loss": _contrastive,
     "info_nce_loss": _info_nce,
+    # detection, segmentation and generative models
+    "iou_loss": _boxes,
+    "generalized_box_iou_loss": _boxes,
+    "distance_box_iou_loss": _boxes,
+    "complete_box_iou_loss": _boxes,
+    "dice_loss": _segmentation,
+    "jaccard_loss": _segmentation,
+    "tversky_loss": _segmentation,
+    "focal_tversky_loss": _segmentation,
+    "lovasz_softmax_loss": _segmentation,
+    "lovasz_hinge_loss": _binary_mask,
+    "gan_discriminator_loss": _critic_pair,
+    "gan_generator_loss": _critic_fake,
+    "lsgan_discriminator_loss": _critic_pair,
+    "lsgan_generator_loss": _critic_fake,
+    "hinge_discriminator_loss": _critic_pair,
+    "hinge_generator_loss": _critic_fake,
+    "wasserstein_critic_loss": _critic_pair,
+    "wasserstein_generator_loss": _critic_fake,
+    "gaussian_kl_loss": _latent,
+    "vae_loss": _vae,
     # sequences and scale
     "ctc_loss": _ctc,
     "linear_cross_entropy": _lce,

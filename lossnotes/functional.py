@@ -25,6 +25,14 @@ from lossnotes.classification import (
     squared_hinge_loss,
     weighted_binary_cross_entropy,
 )
+from lossnotes.detection import (
+    box_area,
+    box_iou,
+    complete_box_iou_loss,
+    distance_box_iou_loss,
+    generalized_box_iou_loss,
+    iou_loss,
+)
 from lossnotes.embedding import (
     contrastive_loss,
     cosine_embedding_loss,
@@ -33,6 +41,19 @@ from lossnotes.embedding import (
     margin_ranking_loss,
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
+)
+from lossnotes.generative import (
+    gan_discriminator_loss,
+    gan_generator_loss,
+    gaussian_kl_loss,
+    gradient_penalty,
+    hinge_discriminator_loss,
+    hinge_generator_loss,
+    lsgan_discriminator_loss,
+    lsgan_generator_loss,
+    vae_loss,
+    wasserstein_critic_loss,
+    wasserstein_generator_loss,
 )
 from lossnotes.regression import (
     gaussian_nll_loss,
@@ -47,6 +68,14 @@ from lossnotes.regression import (
     smooth_l1_loss,
 )
 from lossnotes.scale import linear_cross_entropy
+from lossnotes.segmentation import (
+    dice_loss,
+    focal_tversky_loss,
+    jaccard_loss,
+    lovasz_hinge_loss,
+    lovasz_softmax_loss,
+    tversky_loss,
+)
 from lossnotes.sequence import ctc_loss
 
 #: The losses of ``torch.nn.functional`` (torch 2.13), under their torch names.
@@ -89,6 +118,37 @@ EXTRA_LOSSES = (
     "sigmoid_focal_loss",
     "squared_hinge_loss",
     "weighted_binary_cross_entropy",
+    # detection: torchvision.ops' names and signatures (positional options, reduction='none')
+    "iou_loss",
+    "generalized_box_iou_loss",
+    "distance_box_iou_loss",
+    "complete_box_iou_loss",
+    # segmentation
+    "dice_loss",
+    "jaccard_loss",
+    "tversky_loss",
+    "focal_tversky_loss",
+    "lovasz_softmax_loss",
+    "lovasz_hinge_loss",
+    # generative models
+    "gan_discriminator_loss",
+    "gan_generator_loss",
+    "lsgan_discriminator_loss",
+    "lsgan_generator_loss",
+    "hinge_discriminator_loss",
+    "hinge_generator_loss",
+    "wasserstein_critic_loss",
+    "wasserstein_generator_loss",
+    "gaussian_kl_loss",
+    "vae_loss",
 )
 
-__all__ = ["EXTRA_LOSSES", "TORCH_LOSSES", *TORCH_LOSSES, *EXTRA_LOSSES]
+#: The box losses, which take ``torchvision.ops``' signatures (three are drop-in twins of its losses;
+#: ``iou_loss``, which it does not ship, follows them): options may be passed by position and the
+#: default reduction is ``'none'``.
+TORCHVISION_LOSSES = ("iou_loss", "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss")
+
+#: Functions that are not losses but go with them: box geometry and the WGAN-GP penalty.
+HELPERS = ("box_area", "box_iou", "gradient_penalty")
+
+__all__ = ["EXTRA_LOSSES", "HELPERS", "TORCHVISION_LOSSES", "TORCH_LOSSES", *TORCH_LOSSES, *EXTRA_LOSSES, *HELPERS]

@@ -9,6 +9,7 @@ the deprecated ``size_average`` / ``reduce`` arguments still work: they are mapp
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 
@@ -23,19 +24,35 @@ __all__ = [
     "BCEWithLogitsLoss",
     "BalancedBCELoss",
     "CTCLoss",
+    "CompleteBoxIoULoss",
     "ContrastiveLoss",
     "CosineEmbeddingLoss",
     "CrossEntropyLoss",
+    "DiceLoss",
+    "DistanceBoxIoULoss",
     "FocalLoss",
+    "FocalTverskyLoss",
+    "GANDiscriminatorLoss",
+    "GANGeneratorLoss",
+    "GaussianKLLoss",
     "GaussianNLLLoss",
+    "GeneralizedBoxIoULoss",
+    "HingeDiscriminatorLoss",
     "HingeEmbeddingLoss",
+    "HingeGeneratorLoss",
     "HingeLoss",
     "HuberLoss",
     "InfoNCELoss",
+    "IoULoss",
+    "JaccardLoss",
     "KLDivLoss",
     "L1Loss",
+    "LSGANDiscriminatorLoss",
+    "LSGANGeneratorLoss",
     "LinearCrossEntropyLoss",
     "LogCoshLoss",
+    "LovaszHingeLoss",
+    "LovaszSoftmaxLoss",
     "MSELoss",
     "MarginRankingLoss",
     "MultiLabelMarginLoss",
@@ -51,6 +68,10 @@ __all__ = [
     "SquaredHingeLoss",
     "TripletMarginLoss",
     "TripletMarginWithDistanceLoss",
+    "TverskyLoss",
+    "VAELoss",
+    "WassersteinCriticLoss",
+    "WassersteinGeneratorLoss",
     "WeightedBCELoss",
 ]
 
@@ -552,3 +573,83 @@ class SquaredHingeLoss(HingeLoss):
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.squared_hinge_loss(input, target, margin=self.margin, weight=self.weight,
                                     reduction=self.reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# Detection, segmentation and generative models: one thin module per function, made alike
+# ---------------------------------------------------------------------------------------------
+
+
+def _options(function: Callable) -> list[inspect.Parameter]:
+    """The options of ``function``: its parameters with a default (the tensors have none)."""
+    return [p for p in inspect.signature(function).parameters.values() if p.default is not p.empty]
+
+
+class _OptionsLoss(torch.nn.Module):
+    """A module that stores the options of one function and calls it on the tensors.
+
+    The constructor takes the function's options, keyword-only, with the function's defaults
+    (tensor options are buffers, so they follow ``.to(device)``); ``forward`` takes the tensors.
+    A subclass names its function in ``_function``; the documentation is the function's.
+    """
+
+    _function: Callable
+
+    def __init__(self, **options) -> None:
+        super().__init__()
+        known = {p.name: p.default for p in _options(self._function)}
+        unknown = sorted(set(options) - set(known))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {unknown}; "
+                            f"its options are {sorted(known)}")
+        for name, default in known.items():
+            value = options.get(name, default)
+            if isinstance(value, Tensor):
+                self.register_buffer(name, value)
+            else:
+                setattr(self, name, value)
+
+    def forward(self, *tensors: Tensor) -> Tensor:
+        return type(self)._function(*tensors, **{p.name: getattr(self, p.name) for p in _options(self._function)})
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{p.name}={getattr(self, p.name)!r}" for p in _options(self._function)
+                         if not isinstance(getattr(self, p.name), Tensor))
+
+
+def _module(name: str, function: Callable, term: str) -> type:
+    """A subclass of :class:`_OptionsLoss` for ``function``, whose constructor shows its options."""
+
+    def __init__(self, **options) -> None:
+        _OptionsLoss.__init__(self, **options)
+
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in _options(function)]
+    __init__.__signature__ = inspect.Signature(params, return_annotation=None)
+    __init__.__qualname__ = f"{name}.__init__"
+    doc = f"Module form of :func:`lossnotes.functional.{function.__name__}` ({term})."
+    return type(name, (_OptionsLoss,), {"_function": staticmethod(function), "__init__": __init__,
+                                        "__doc__": doc, "__module__": __name__, "__qualname__": name})
+
+
+IoULoss = _module("IoULoss", F.iou_loss, "交并比损失; reduction='none' by default, as the function")
+GeneralizedBoxIoULoss = _module("GeneralizedBoxIoULoss", F.generalized_box_iou_loss, "广义交并比损失")
+DistanceBoxIoULoss = _module("DistanceBoxIoULoss", F.distance_box_iou_loss, "距离交并比损失")
+CompleteBoxIoULoss = _module("CompleteBoxIoULoss", F.complete_box_iou_loss, "完全交并比损失")
+DiceLoss = _module("DiceLoss", F.dice_loss, "Dice 损失")
+JaccardLoss = _module("JaccardLoss", F.jaccard_loss, "Jaccard 损失")
+TverskyLoss = _module("TverskyLoss", F.tversky_loss, "Tversky 损失")
+FocalTverskyLoss = _module("FocalTverskyLoss", F.focal_tversky_loss, "焦点 Tversky 损失")
+LovaszSoftmaxLoss = _module("LovaszSoftmaxLoss", F.lovasz_softmax_loss, "Lovász-Softmax 损失")
+LovaszHingeLoss = _module("LovaszHingeLoss", F.lovasz_hinge_loss, "Lovász 合页损失")
+GANDiscriminatorLoss = _module("GANDiscriminatorLoss", F.gan_discriminator_loss, "GAN 判别器损失")
+GANGeneratorLoss = _module("GANGeneratorLoss", F.gan_generator_loss, "GAN 生成器损失")
+LSGANDiscriminatorLoss = _module("LSGANDiscriminatorLoss", F.lsgan_discriminator_loss, "最小二乘 GAN 判别器损失")
+LSGANGeneratorLoss = _module("LSGANGeneratorLoss", F.lsgan_generator_loss, "最小二乘 GAN 生成器损失")
+HingeDiscriminatorLoss = _module("HingeDiscriminatorLoss", F.hinge_discriminator_loss, "合页 GAN 判别器损失")
+HingeGeneratorLoss = _module("HingeGeneratorLoss", F.hinge_generator_loss, "合页 GAN 生成器损失")
+WassersteinCriticLoss = _module("WassersteinCriticLoss", F.wasserstein_critic_loss, "Wasserstein 判别器损失")
+WassersteinGeneratorLoss = _module("WassersteinGeneratorLoss", F.wasserstein_generator_loss,
+                                   "Wasserstein 生成器损失")
+GaussianKLLoss = _module("GaussianKLLoss", F.gaussian_kl_loss, "高斯 KL 散度损失")
+VAELoss = _module("VAELoss", F.vae_loss, "变分自编码器损失")

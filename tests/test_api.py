@@ -114,7 +114,7 @@ def test_functional_signature_matches_torch(name):
     assert _signature(getattr(LF, name)) == _signature(getattr(TF, name))
 
 
-@pytest.mark.parametrize("family", ["regression", "classification", "embedding", "sequence", "scale"])
+@pytest.mark.parametrize("family", catalog.FAMILIES)
 def test_functional_exports_every_family_loss(family):
     module = __import__(f"lossnotes.{family}", fromlist=["__all__"])
     losses = {n for n in module.__all__ if _LOSS_NAME.search(n) or n.endswith("_error")}
@@ -199,6 +199,26 @@ OPTIONS: dict[str, dict] = {
     "contrastive_loss": {"margin": 2.0},
     "info_nce_loss": {"temperature": 0.5},
     "linear_cross_entropy": {"options": torch.nn.LinearCrossEntropyOptions(batch_chunk_size=3)},
+    "iou_loss": {"reduction": "mean"},
+    "generalized_box_iou_loss": {"reduction": "sum", "eps": 1e-6},
+    "distance_box_iou_loss": {"reduction": "mean"},
+    "complete_box_iou_loss": {"eps": 1e-5},
+    "dice_loss": {"average": "macro", "weight": _rand(SMOKE.seg[1]) + 0.5, "smooth": 1.0},
+    "jaccard_loss": {"smooth": 1.0, "reduction": "none"},
+    "tversky_loss": {"alpha": 0.3, "beta": 0.7, "ignore_index": 1},
+    "focal_tversky_loss": {"gamma": 1.5, "average": "macro"},
+    "lovasz_softmax_loss": {"classes": "all"},
+    "lovasz_hinge_loss": {"reduction": "sum"},
+    "gan_discriminator_loss": {"reduction": "sum"},
+    "gan_generator_loss": {"saturating": True},
+    "lsgan_discriminator_loss": {"reduction": "none"},
+    "lsgan_generator_loss": {"reduction": "sum"},
+    "hinge_discriminator_loss": {"reduction": "none"},
+    "hinge_generator_loss": {"reduction": "sum"},
+    "wasserstein_critic_loss": {"reduction": "sum"},
+    "wasserstein_generator_loss": {"reduction": "none"},
+    "gaussian_kl_loss": {"reduction": "sum"},
+    "vae_loss": {"beta": 4.0, "likelihood": "gaussian"},
 }
 MODULE_RECORDS = [r for r in RECORDS if r.module is not None and r.name != "linear_cross_entropy"]
 
@@ -697,7 +717,7 @@ def test_torch_table_row_holds(record):
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("record", EXTRA_RECORDS, ids=_ids)
+@pytest.mark.parametrize("record", [r for r in EXTRA_RECORDS if r.name not in LF.TORCHVISION_LOSSES], ids=_ids)
 def test_extras_take_their_options_keyword_only(record):
     # the extras follow torch's conventions: the tensors first, every option keyword-only
     params = list(inspect.signature(record.resolve()).parameters.values())
@@ -706,6 +726,16 @@ def test_extras_take_their_options_keyword_only(record):
     options = params[len(tensors):]
     assert [p.name for p in options if p.name == "reduction"] == ["reduction"]
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in options), record.name
+
+
+@pytest.mark.parametrize("name", LF.TORCHVISION_LOSSES)
+def test_box_losses_take_torchvisions_signature(name):
+    # drop-in twins of torchvision.ops: the same parameters, kinds and defaults (iou_loss, which
+    # torchvision does not ship, takes the signature of its siblings)
+    from torchvision_ops import ops
+
+    reference = getattr(ops, "generalized_box_iou_loss" if name == "iou_loss" else name)
+    assert _signature(getattr(LF, name)) == _signature(reference)
 
 
 # Losses whose score inputs can be huge, and how: "scale" multiplies the listed arguments,
@@ -732,6 +762,21 @@ HUGE: dict[str, tuple[tuple[int, ...], int | None]] = {
     "contrastive_loss": ((0, 1), None),
     "info_nce_loss": ((0, 1), None),
     "log_cosh_loss": ((0,), None),
+    "dice_loss": ((0,), None),
+    "jaccard_loss": ((0,), None),
+    "tversky_loss": ((0,), None),
+    "focal_tversky_loss": ((0,), None),
+    "lovasz_softmax_loss": ((0,), None),
+    "lovasz_hinge_loss": ((0,), None),
+    "gan_discriminator_loss": ((0, 1), None),
+    "gan_generator_loss": ((0,), None),
+    "lsgan_discriminator_loss": ((0, 1), None),
+    "lsgan_generator_loss": ((0,), None),
+    "hinge_discriminator_loss": ((0, 1), None),
+    "hinge_generator_loss": ((0,), None),
+    "wasserstein_critic_loss": ((0, 1), None),
+    "wasserstein_generator_loss": ((0,), None),
+    "vae_loss": ((0,), None),
 }
 # Where the example's options are not those the scale test needs (the default distance of the
 # triplet with distance, a temperature that multiplies the scores by 100).
@@ -753,11 +798,14 @@ HUGE_REFERENCES = {"soft_margin_loss": _soft_margin_by_softplus}
 
 def test_huge_table_names_losses_of_the_catalogue():
     assert set(HUGE) <= {r.name for r in RECORDS}
-    # the losses left out take probabilities, variances, counts or residuals near 1 by construction
+    # the losses left out take probabilities, variances, counts or residuals near 1 by construction,
+    # box coordinates, or a log-variance (whose exp is the variance)
     assert {r.name for r in RECORDS} - set(HUGE) == {
         "binary_cross_entropy", "gaussian_nll_loss", "poisson_nll_loss", "l1_loss", "mse_loss", "rmse_loss",
         "mean_bias_error", "huber_loss", "smooth_l1_loss", "quantile_loss",
-        "weighted_binary_cross_entropy", "balanced_binary_cross_entropy", "focal_loss"}
+        "weighted_binary_cross_entropy", "balanced_binary_cross_entropy", "focal_loss",
+        "iou_loss", "generalized_box_iou_loss", "distance_box_iou_loss", "complete_box_iou_loss",
+        "gaussian_kl_loss"}
 
 
 def _huge_call(name: str, scale: float, dtype: torch.dtype):
@@ -849,7 +897,14 @@ def test_empty_batch_like_torch(record, reduction):
         # no usable torch op: the reduction of an empty set, as torch defines it for its losses
         value = fn(*(_leaf(a) if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in args),
                    reduction=reduction, **options)
-    if reduction == "mean" or name == "rmse_loss":
+    if reduction == "mean" and name in LF.TORCHVISION_LOSSES:
+        # torchvision.ops' rule for its box losses: the mean of no boxes is 0.0 * sum, not 0 / 0
+        from torchvision_ops import ops
+
+        box_args = [torch.zeros(0, 4, dtype=torch.float64, requires_grad=True), torch.zeros(0, 4, dtype=torch.float64)]
+        theirs = getattr(ops, "generalized_box_iou_loss" if name == "iou_loss" else name)(*box_args, reduction="mean")
+        assert value.shape == theirs.shape == () and value.item() == theirs.item() == 0.0
+    elif reduction == "mean" or name == "rmse_loss":
         assert value.shape == () and torch.isnan(value)  # 0 / 0 (rmse: sqrt(0 / 0))
     elif reduction == "sum":
         assert value.shape == () and value.item() == 0.0  # an empty sum

@@ -19,7 +19,9 @@ def smoke_rows() -> list[bench.Row]:
 
 
 def test_every_torch_loss_is_benchmarked():
-    assert set(bench.CASES) == set(LF.TORCH_LOSSES)
+    # every torch loss against torch; the extras with a reference library against that library
+    assert set(bench.CASES) == set(LF.TORCH_LOSSES) | set(bench.LIBRARY_CASES)
+    assert set(bench.LIBRARY_CASES) <= set(LF.EXTRA_LOSSES)
     for case in bench.CASES.values():
         assert case.ours is getattr(LF, case.name)
         assert case.references

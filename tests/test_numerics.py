@@ -14,7 +14,8 @@ from lossnotes import _numerics
 from lossnotes._reduction import reduce, reduce_grad
 
 PACKAGE = pathlib.Path(_numerics.__file__).parent
-FAMILIES = {"regression", "classification", "embedding", "sequence", "scale"}
+FAMILIES = {"regression", "classification", "embedding", "sequence", "detection", "segmentation", "generative",
+            "scale"}
 # the modules that assemble the families (and paddle, which has its own)
 ASSEMBLERS = {"functional.py", "nn.py", "catalog.py", "bench.py", "plotting.py", "__init__.py"}
 

@@ -6,7 +6,15 @@ takes same-shape float tensors and has no argument checks, no dtype upcasting an
 memory tricks: it is there to be read.
 """
 
-from lossnotes.teaching import classification, embedding, regression
+from lossnotes.teaching import (
+    classification,
+    detection,
+    embedding,
+    generative,
+    regression,
+    segmentation,
+)
 from lossnotes.teaching._reduce import reduce
 
-__all__ = ["classification", "embedding", "reduce", "regression"]
+__all__ = ["classification", "detection", "embedding", "generative", "reduce", "regression",
+           "segmentation"]
