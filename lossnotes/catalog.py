@@ -286,7 +286,7 @@ CATALOG: tuple[LossRecord, ...] = (
          r"l_n = -\tfrac{1}{2} \sum_j \bigl(1 + \log \sigma_{nj}^2 - \mu_{nj}^2 - \sigma_{nj}^2\bigr)",
          None, None, "GaussianKLLoss", note="KL(N(mu, sigma^2) || N(0, I)), summed over the latent dims"),
     _rec("vae_loss", "变分自编码器损失", "generative",
-         r"l_n = -\log p(x_n \mid \hat x_n) + \beta\, \mathrm{KL}\bigl(q(z \mid x_n) \,\|\, p(z)\bigr)",
+         r"l_n = -\log p(x_n \mid \hat x_n) + \beta\, \mathrm{KL}\bigl(q(z \mid x_n) \,\Vert\, p(z)\bigr)",
          None, None, "VAELoss", note="the negative ELBO; Bernoulli (logits) or unit-variance Gaussian likelihood"),
     # -- scale ----------------------------------------------------------------------------------
     _rec("linear_cross_entropy", "线性层交叉熵", "scale",
