@@ -124,10 +124,10 @@ def test_teaching_forms_fit_the_book_page():
     # The book prints these with inspect.getsource; its code column is 88 characters wide.
     import inspect
 
-    from lossnotes.teaching import _reduce
+    from lossnotes.teaching import _reduce, detection, generative, segmentation
     from lossnotes.teaching import embedding as TE
 
-    for module in (teaching, T, _reduce, TE):
+    for module in (teaching, T, _reduce, TE, detection, segmentation, generative):
         wide = [line for line in inspect.getsource(module).splitlines() if len(line) > 88]
         assert wide == [], wide
 

@@ -16,5 +16,12 @@ from lossnotes.teaching import (
 )
 from lossnotes.teaching._reduce import reduce
 
-__all__ = ["classification", "detection", "embedding", "generative", "reduce", "regression",
-           "segmentation"]
+__all__ = [
+    "classification",
+    "detection",
+    "embedding",
+    "generative",
+    "reduce",
+    "regression",
+    "segmentation",
+]

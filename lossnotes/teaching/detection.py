@@ -1,8 +1,9 @@
 r"""Teaching forms of the box losses.
 
-``b`` and ``g`` are paired boxes ``(x1, y1, x2, y2)`` in the last dimension, predicted and
-target. The forms have no ``eps`` (``lossnotes.detection`` adds torchvision's), so they equal
-the fast functions called with ``eps=0``; they return one loss per box pair.
+``b`` and ``g`` are paired boxes ``(x1, y1, x2, y2)`` in the last dimension,
+predicted and target. The forms have no ``eps`` (``lossnotes.detection`` adds
+torchvision's), so they equal the fast functions called with ``eps=0``; they return
+one loss per box pair.
 """
 
 import math
@@ -18,10 +19,11 @@ def area(b):
 
 def _overlap(b, g):
     """IoU and union: the intersection is the box between the inner edges, if any."""
-    w = (torch.minimum(b[..., 2], g[..., 2]) - torch.maximum(b[..., 0], g[..., 0])).clamp(min=0)
-    h = (torch.minimum(b[..., 3], g[..., 3]) - torch.maximum(b[..., 1], g[..., 1])).clamp(min=0)
-    union = area(b) + area(g) - w * h
-    return w * h / union, union
+    lo = torch.maximum(b[..., :2], g[..., :2])
+    hi = torch.minimum(b[..., 2:], g[..., 2:])
+    inter = (hi - lo).clamp(min=0).prod(dim=-1)
+    union = area(b) + area(g) - inter
+    return inter / union, union
 
 
 def _enclosing(b, g):
@@ -53,7 +55,9 @@ def diou(b, g):
 
 def ciou(b, g):
     """DIoU plus alpha * v, v the squared difference of the aspect-ratio angles."""
-    angle = lambda x: torch.atan((x[..., 2] - x[..., 0]) / (x[..., 3] - x[..., 1]))  # noqa: E731
+    def angle(x):
+        return torch.atan((x[..., 2] - x[..., 0]) / (x[..., 3] - x[..., 1]))
+
     v = 4 / math.pi**2 * (angle(g) - angle(b)) ** 2
     alpha = (v / (iou(b, g) + v)).detach()  # a weight: no gradient flows through it
     return diou(b, g) + alpha * v

@@ -1,9 +1,10 @@
 r"""Teaching forms of the GAN losses and the VAE objective.
 
-``real`` and ``fake`` are a discriminator's logits on real and generated samples; ``mu`` and
-``logvar`` an encoder's means and log-variances, ``(N, D)``; ``recon`` a decoder's logits.
-Each function is the book's formula, written with ``log`` and ``sigmoid`` where the package
-uses the stable ``softplus`` form (the two agree for moderate logits; the tests check it).
+``real`` and ``fake`` are a discriminator's logits on real and generated samples;
+``mu`` and ``logvar`` an encoder's means and log-variances, ``(N, D)``; ``recon`` a
+decoder's logits. Each function is the book's formula, written with ``log`` and
+``sigmoid`` where the package uses the stable ``softplus`` form (the two agree for
+moderate logits; the tests check it).
 """
 
 import torch

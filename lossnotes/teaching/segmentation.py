@@ -1,9 +1,9 @@
 r"""Teaching forms of the segmentation losses.
 
-``p`` are probabilities and ``g`` one-hot targets, both ``(N, C, H, W)``; ``x`` and ``y`` are
-a binary mask's logits and 0/1 targets, ``(N, H, W)``. Each form returns the mean over the
-images and pools the classes (``average='micro'`` in ``lossnotes.segmentation``, with
-``eps=0``).
+``p`` are probabilities and ``g`` one-hot targets, both ``(N, C, H, W)``; ``x`` and
+``y`` are a binary mask's logits and 0/1 targets, ``(N, H, W)``. Each form returns
+the mean over the images and pools the classes (``average='micro'`` in
+``lossnotes.segmentation``, with ``eps=0``).
 """
 
 import torch
