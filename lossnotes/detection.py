@@ -29,11 +29,17 @@ __all__ = [
 ]
 
 
-def _float(boxes: torch.Tensor, name: str) -> torch.Tensor:
-    """``boxes`` checked, in float32 unless float32 or float64 already (torchvision's upcast)."""
+def _shape_4(boxes: torch.Tensor, name: str) -> torch.Tensor:
     check_tensor(boxes, name)
     if boxes.dim() == 0 or boxes.shape[-1] != 4:
         raise InputError(f"{name} must have shape (..., 4), boxes (x1, y1, x2, y2), got {tuple(boxes.shape)}")
+    return boxes
+
+
+def _float(boxes: torch.Tensor, name: str) -> torch.Tensor:
+    """``boxes`` checked, in float32 unless float32 or float64 already (torchvision's
+    ``_upcast_non_float``: integer and half-precision boxes are computed in float32)."""
+    boxes = _shape_4(boxes, name)
     return boxes if boxes.dtype in (torch.float32, torch.float64) else boxes.float()
 
 
@@ -81,36 +87,81 @@ def _diou(b1: torch.Tensor, b2: torch.Tensor, eps: float) -> tuple[torch.Tensor,
     return 1 - iou + (centre**2).sum(-1) / diagonal_sq, iou
 
 
-def box_area(boxes: torch.Tensor) -> torch.Tensor:
-    r"""Area of each box, :math:`(x_2 - x_1)(y_2 - y_1)`.
+_FORMATS = ("xyxy", "xywh", "cxcywh")
+
+
+def _check_fmt(fmt: object) -> None:
+    if fmt not in _FORMATS:
+        raise ValueError(f"fmt must be one of {_FORMATS} (axis-aligned boxes), got {fmt!r}")
+
+
+def _widen(t: torch.Tensor) -> torch.Tensor:
+    """torchvision's ``_upcast`` for areas: float16/bfloat16 to float32, small integers to int32;
+    float32, float64, int32 and int64 as they are (integer boxes keep integer areas)."""
+    if t.is_floating_point():
+        return t if t.dtype in (torch.float32, torch.float64) else t.float()
+    return t if t.dtype in (torch.int32, torch.int64) else t.int()
+
+
+def _corners(boxes: torch.Tensor, fmt: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """The low and high corners ``(..., 2)`` of boxes given in ``fmt``."""
+    if fmt == "xyxy":
+        return boxes[..., :2], boxes[..., 2:]
+    if fmt == "xywh":
+        return boxes[..., :2], boxes[..., :2] + boxes[..., 2:]
+    return boxes[..., :2] - boxes[..., 2:] / 2, boxes[..., :2] + boxes[..., 2:] / 2
+
+
+def box_area(boxes: torch.Tensor, fmt: str = "xyxy") -> torch.Tensor:
+    r"""Area of each box, :math:`(x_2 - x_1)(y_2 - y_1)`, or :math:`w h`.
+
+    The signature and dtypes of ``torchvision.ops.box_area``: float16 and bfloat16 boxes give
+    float32 areas, integer boxes integer areas (int32 or int64).
 
     Args:
-        boxes: boxes ``(x1, y1, x2, y2)``, shape ``(..., 4)``.
+        boxes: boxes, shape ``(..., 4)``.
+        fmt: ``'xyxy'`` (corners ``x1, y1, x2, y2``) | ``'xywh'`` (corner, width, height) |
+            ``'cxcywh'`` (centre, width, height). Default ``'xyxy'``.
 
     Returns:
         the areas, shape ``(...)``.
+
+    Raises:
+        InputError: if ``boxes`` is not ``(..., 4)``.
+        ValueError: for another ``fmt``.
 
     Example:
         >>> import torch
         >>> box_area(torch.tensor([[0.0, 0.0, 2.0, 3.0]])).tolist()
         [6.0]
     """
-    b = _float(boxes, "boxes")
-    return (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
+    _check_fmt(fmt)
+    b = _widen(_shape_4(boxes, "boxes"))
+    if fmt == "xyxy":
+        return (b[..., 2] - b[..., 0]) * (b[..., 3] - b[..., 1])
+    return b[..., 2] * b[..., 3]
 
 
-def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor) -> torch.Tensor:
+def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor, fmt: str = "xyxy") -> torch.Tensor:
     r"""Intersection over union of every box of ``boxes1`` with every box of ``boxes2``.
 
     .. math::
         \mathrm{IoU}(A, B) = \frac{|A \cap B|}{|A \cup B|}
 
+    No ``eps``: two boxes of zero area give 0 / 0 = nan, as in ``torchvision.ops.box_iou``,
+    whose signature this is (the axis-aligned formats; rotated boxes are not supported).
+
     Args:
-        boxes1: ``(N, 4)`` boxes ``(x1, y1, x2, y2)``.
-        boxes2: ``(M, 4)`` boxes.
+        boxes1: ``(..., N, 4)`` boxes.
+        boxes2: ``(..., M, 4)`` boxes, leading dimensions broadcastable with ``boxes1``'s.
+        fmt: ``'xyxy'`` | ``'xywh'`` | ``'cxcywh'``, as in :func:`box_area`. Default ``'xyxy'``.
 
     Returns:
-        the ``(N, M)`` matrix of IoUs, as ``torchvision.ops.box_iou`` (format ``'xyxy'``).
+        the ``(..., N, M)`` matrix of IoUs; float32 for integer or half-precision boxes.
+
+    Raises:
+        InputError: if a box argument is not ``(..., 4)``.
+        ValueError: for another ``fmt``.
 
     Example:
         >>> import torch
@@ -119,11 +170,14 @@ def box_iou(boxes1: torch.Tensor, boxes2: torch.Tensor) -> torch.Tensor:
         >>> [round(v, 4) for v in box_iou(a, b)[0].tolist()]  # 1 / (4 + 4 - 1), then disjoint
         [0.1429, 0.0]
     """
-    b1, b2 = _float(boxes1, "boxes1"), _float(boxes2, "boxes2")
-    lt = torch.maximum(b1[..., :, None, :2], b2[..., None, :, :2])
-    rb = torch.minimum(b1[..., :, None, 2:], b2[..., None, :, 2:])
-    inter = (rb - lt).clamp(min=0).prod(-1)
-    union = box_area(b1)[..., :, None] + box_area(b2)[..., None, :] - inter
+    _check_fmt(fmt)
+    b1, b2 = _shape_4(boxes1, "boxes1"), _shape_4(boxes2, "boxes2")
+    lo1, hi1 = _corners(b1[..., :, None, :], fmt)
+    lo2, hi2 = _corners(b2[..., None, :, :], fmt)
+    # the overlap's sides in the boxes' own dtype, then widened, as torchvision does
+    wh = _widen(torch.minimum(hi1, hi2) - torch.maximum(lo1, lo2)).clamp(min=0)
+    inter = wh[..., 0] * wh[..., 1]
+    union = box_area(b1, fmt)[..., :, None] + box_area(b2, fmt)[..., None, :] - inter
     return inter / union
 
 
@@ -140,7 +194,7 @@ def iou_loss(boxes1: torch.Tensor, boxes2: torch.Tensor, reduction: str = "none"
         boxes1: predicted boxes ``(x1, y1, x2, y2)``, shape ``(..., 4)``.
         boxes2: target boxes, the same shape.
         reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``, as the
-            ``torchvision.ops`` box losses.
+            ``torchvision.ops`` box losses; the ``'mean'`` of no boxes is 0, as there.
         eps: added to the union. Default ``1e-7``.
 
     Shape:
@@ -186,7 +240,8 @@ def generalized_box_iou_loss(
     Args:
         boxes1: predicted boxes ``(x1, y1, x2, y2)``, shape ``(..., 4)``.
         boxes2: target boxes, the same shape.
-        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``. The ``'mean'`` of no
+            boxes is ``0.0 * loss.sum()`` (0, with a graph), as in torchvision, not nan.
         eps: added to the union and to the enclosing area. Default ``1e-7``.
 
     Shape:
@@ -236,7 +291,8 @@ def distance_box_iou_loss(
     Args:
         boxes1: predicted boxes ``(x1, y1, x2, y2)``, shape ``(..., 4)``.
         boxes2: target boxes, the same shape.
-        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``. The ``'mean'`` of no
+            boxes is ``0.0 * loss.sum()`` (0, with a graph), as in torchvision, not nan.
         eps: added to the union and to the squared diagonal. Default ``1e-7``.
 
     Shape:
@@ -285,7 +341,8 @@ def complete_box_iou_loss(
     Args:
         boxes1: predicted boxes ``(x1, y1, x2, y2)``, shape ``(..., 4)``.
         boxes2: target boxes, the same shape.
-        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default ``'none'``. The ``'mean'`` of no
+            boxes is ``0.0 * loss.sum()`` (0, with a graph), as in torchvision, not nan.
         eps: added to the denominator of :math:`\alpha`. Default ``1e-7``. (The IoU and the
             centre term take ``1e-7`` whatever ``eps`` is, as in torchvision.)
 
