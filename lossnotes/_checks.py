@@ -41,15 +41,18 @@ class InputDtypeError(TypeError, NotImplementedError):
     ``NotImplementedError`` ("... not implemented for 'Long'"). It is a ``TypeError`` too."""
 
 
-def value_checks() -> bool:
+def value_checks(*tensors: torch.Tensor) -> bool:
     """Whether checks that read tensor values (and so synchronise with the device) run: in eager
-    mode yes, under ``torch.compile`` (``torch.compiler.is_compiling()``) no.
+    mode yes; under ``torch.compile`` (``torch.compiler.is_compiling()``) no; and not when one
+    of ``tensors`` (the ones the check would read) is on the ``meta`` device, which holds shapes
+    and no values.
 
     Every loss asks this one function before a value check, so a compiled loss traces into one
-    graph; invalid values then give whatever the arithmetic gives (as torch's own compiled
+    graph, and a loss on meta tensors gives the shape and dtype of its result as torch's own
+    losses do; invalid values then give whatever the arithmetic gives (as torch's own compiled
     kernels do), not an error.
     """
-    return not torch.compiler.is_compiling()
+    return not torch.compiler.is_compiling() and not any(t.is_meta for t in tensors)
 
 
 def check_tensor(x: object, name: str) -> torch.Tensor:
@@ -91,7 +94,7 @@ def check_in_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
     where PyTorch itself validates values (e.g. probabilities in ``binary_cross_entropy``).
     Skipped under ``torch.compile`` (:func:`value_checks`).
     """
-    if x.numel() == 0 or not value_checks():
+    if x.numel() == 0 or not value_checks(x):
         return
     bad = (x < low) | (x > high) | torch.isnan(x)
     if bool(bad.any()):
@@ -104,7 +107,7 @@ def check_class_indices(target: torch.Tensor, num_classes: int, name: str = "tar
     """Raise :class:`InputIndexError` unless every class index lies in ``[0, num_classes)``
     (``ignore_index`` excepted). One read of the device; skipped under ``torch.compile``
     (:func:`value_checks`)."""
-    if target.numel() == 0 or not value_checks():
+    if target.numel() == 0 or not value_checks(target):
         return
     bad = (target < 0) | (target >= num_classes)
     if ignore_index is not None:

@@ -147,7 +147,7 @@ def _all_classes_valid(target: torch.Tensor, num_classes: int, ignore_index: int
     One pass and one read of the device; False sends the caller to the full check and masks
     (always, under ``torch.compile``, where the device is not read).
     """
-    if target.numel() == 0 or 0 <= ignore_index < num_classes or not value_checks():
+    if target.numel() == 0 or 0 <= ignore_index < num_classes or not value_checks(target):
         return False
     low, high = torch.stack(torch.aminmax(target)).tolist()
     return low >= 0 and high < num_classes
@@ -430,7 +430,7 @@ def _check_unit_interval(x: torch.Tensor, name: str) -> None:
     """:func:`check_in_range` to [0, 1], with one pass and no full-size temporaries when it passes."""
     if x.numel() == 0:
         return
-    if not value_checks():
+    if not value_checks(x):
         return
     low, high = torch.aminmax(x.detach())  # a nan anywhere makes both nan, and fails below
     if not bool((low >= 0) & (high <= 1)):
@@ -1247,7 +1247,7 @@ def multilabel_margin_loss(
             f"inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}"
         )
     num_classes = input.shape[-1]
-    if not value_checks():  # under torch.compile: no read of the device, no loop of data-dependent length
+    if not value_checks(target):  # compiled or meta: no read of the device, no loop of data-dependent length
         return _multilabel_margin_reference(input, target, reduction)
     t = target.reshape(-1, num_classes)
     # the number of listed classes of each row: the position of its first -1, else C

@@ -631,7 +631,7 @@ def gaussian_nll_loss(
         var = torch.full_like(input, float(var))
     else:
         check_tensor(var, "var")
-        if var.numel() and value_checks() and bool((var < 0).any()):  # the one read of the device
+        if var.numel() and value_checks(var) and bool((var < 0).any()):  # the one read of the device
             raise ValueError("var has negative entry/entries")
     if var.size() != input.size():
         if input.size()[:-1] == var.size():
@@ -886,7 +886,7 @@ def quantile_loss(
             raise ValueError(
                 f"a tensor or sequence of quantiles must be 1-D and non-empty, got shape {tuple(gammas.shape)}"
             )
-        if value_checks() and not bool(((gammas > 0) & (gammas < 1)).all()):
+        if value_checks(gammas) and not bool(((gammas > 0) & (gammas < 1)).all()):
             raise ValueError(f"every quantile must lie strictly between 0 and 1, got {gammas.tolist()}")
         if input.dim() == 0 or input.shape[-1] != gammas.numel() or input.shape[:-1] != target.shape:
             raise ValueError(

@@ -65,7 +65,7 @@ def _probabilities_and_targets(input, target, ignore_index, soft_targets: bool =
                          f"got {tuple(target.shape)}")
     t = target.reshape(n, 1, m)
     valid = t != ignore_index
-    if value_checks() and t.numel() > 0:
+    if value_checks(t) and t.numel() > 0:
         bad = valid & ((t < 0) | (t >= c))
         if bool(bad.any()):
             raise InputIndexError(f"target contains class index {int(t[bad][0])}, outside [0, {c - 1}] "

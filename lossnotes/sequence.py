@@ -280,7 +280,7 @@ def ctc_loss(
         raise InputError(f"targets must be (N, S) or 1-D concatenated, got shape {tuple(targets.shape)}")
 
     targets = targets.to(device=device, dtype=torch.long)
-    if value_checks():
+    if value_checks(targets, in_len, tg_len):
         # PyTorch validates the lengths on the host too. One synchronisation for every check:
         # the lengths and whether any real label is out of range (the label itself is looked up
         # only to word the error).

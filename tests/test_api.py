@@ -942,3 +942,33 @@ def test_the_decision_table_links_each_loss_to_its_page():
             if page is not None:
                 assert f"{{doc}}`{name} <../{page.removeprefix('book/')}>`" in table
     assert table.count("| **") == len({c.task for c in catalog.CHOICES})
+
+
+# ---------------------------------------------------------------------------------------------
+# Meta tensors: shapes and dtypes without values
+# ---------------------------------------------------------------------------------------------
+
+def _to_meta(a):
+    return a.detach().to("meta") if isinstance(a, torch.Tensor) else a
+
+
+@pytest.mark.parametrize(("record", "reduction"), [
+    pytest.param(r, red, id=f"{r.name}-{red}") for r in RECORDS for red in _reductions(r)])
+def test_meta_tensors_give_the_shape_and_dtype_of_the_result(record, reduction):
+    """On the meta device (shapes, no values) a loss skips its value checks and returns a meta
+    tensor shaped like its result on real inputs, and like torch's own loss on meta inputs
+    where torch's runs there (gaussian_nll_loss and ctc_loss do not in torch 2.13)."""
+    fn = record.resolve()
+    args, kwargs = _inputs(record.name)
+    kwargs = {**kwargs, "reduction": reduction}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # kl_div's 'mean' warning: its parity is test_parity's
+        real = fn(*args, **kwargs)
+        meta_args = [_to_meta(a) for a in args]
+        meta_kwargs = {k: _to_meta(v) for k, v in kwargs.items()}
+        out = fn(*meta_args, **meta_kwargs)
+        assert out.is_meta
+        assert (out.shape, out.dtype) == (real.shape, real.dtype)
+        if record.torch_op is not None and record.name not in ("gaussian_nll_loss", "ctc_loss"):
+            theirs = catalog.resolve(record.torch_op)(*meta_args, **meta_kwargs)
+            assert (out.shape, out.dtype) == (theirs.shape, theirs.dtype)
