@@ -470,6 +470,7 @@ def lovasz_hinge_loss(
 
     Raises:
         InputError: if the shapes disagree or ``input`` has no batch dimension.
+        InputIndexError: if ``target`` holds a value other than 0, 1 and ``ignore_index``.
         TypeError: if ``input`` is not floating point.
         ValueError: if ``reduction`` is not one of the three.
 
@@ -497,6 +498,11 @@ def lovasz_hinge_loss(
     x = upcast(input).reshape(n, m)
     t = target.reshape(n, m)
     valid = t != ignore_index
+    if value_checks(t) and t.numel() > 0:
+        bad = valid & (t != 0) & (t != 1)
+        if bool(bad.any()):
+            raise InputIndexError(f"target must hold 0 (background) or 1 (foreground), got {t[bad][0].item()} "
+                                  f"(ignore_index={ignore_index})")
     g = (t == 1).to(x.dtype)
     errors = 1 - (2 * g - 1) * x
     # an ignored position gets the lowest error, so it sorts last, where its hinge is 0

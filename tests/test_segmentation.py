@@ -210,6 +210,9 @@ def test_gradcheck_float64():
     (lambda: S.focal_tversky_loss(torch.zeros(2, 3, 4), torch.zeros(2, 4, dtype=torch.long), gamma=0.0),
      ValueError, "gamma"),
     (lambda: S.lovasz_hinge_loss(torch.zeros(2, 4), torch.zeros(2, 5)), ValueError, "target shape"),
+    (lambda: S.lovasz_hinge_loss(torch.zeros(2, 4), torch.tensor([[0, 1, 2, 1], [0, 0, 1, 1]])), IndexError,
+     "0 .background. or 1 .foreground., got 2"),
+    (lambda: S.lovasz_hinge_loss(torch.zeros(1, 3), torch.tensor([[0.0, 0.5, 1.0]])), IndexError, "got 0.5"),
     (lambda: S.jaccard_loss(torch.zeros(2, 3, 4, dtype=torch.long), torch.zeros(2, 4, dtype=torch.long)),
      TypeError, "input must be a floating"),
 ])
