@@ -155,10 +155,13 @@ def _ctc_setup_context(ctx, inputs, output):
     ctx.save_for_backward(lp, ext, skip, in_len, tg_len, alpha, nll)
     ctx.ends = ends
     ctx.mark_non_differentiable(alpha)
+    ctx.set_materialize_grads(False)  # else autograd fills a zero gradient the size of alpha
 
 
 def _ctc_grad(ctx, grad_nll, grad_alpha):
     lp, ext, skip, in_len, tg_len, alpha, nll = ctx.saved_tensors
+    if grad_nll is None:  # no gradient reaches the loss (gradients are not materialised)
+        return None, None, None, None, None, None
     grad = _ctc_backward(grad_nll, lp, ext, skip, in_len, tg_len, alpha, nll, ctx.ends)
     return grad, None, None, None, None, None
 
