@@ -194,4 +194,8 @@ def autocast_like_torch(fn: Callable) -> Callable:
         with torch.autocast(device_type, enabled=False):
             return fn(*args, **kwargs)
 
+    # One code object per loss: torch.compile caches its compiled frames per code object and,
+    # past torch._dynamo.config.recompile_limit variants of one, runs it uncompiled. With one
+    # shared ``wrapper`` code, a ninth loss compiled on its own would silently run eagerly.
+    wrapper.__code__ = wrapper.__code__.replace(co_name=name, co_qualname=f"autocast_like_torch.{name}")
     return wrapper

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import types
 from collections.abc import Callable
 
 import torch
@@ -628,8 +629,16 @@ def _module(name: str, function: Callable, term: str) -> type:
     __init__.__signature__ = inspect.Signature(params, return_annotation=None)
     __init__.__qualname__ = f"{name}.__init__"
     doc = f"Module form of :func:`lossnotes.functional.{function.__name__}` ({term})."
+    # A forward with a code object of its own: torch.compile caches compiled frames per code
+    # object and, past torch._dynamo.config.recompile_limit variants, runs one uncompiled, so
+    # one ``forward`` code shared by all these classes would leave the ninth module compiled on
+    # its own silently eager.
+    base = _OptionsLoss.forward
+    forward = types.FunctionType(base.__code__.replace(co_qualname=f"{name}.forward"), base.__globals__, "forward")
+    forward.__qualname__ = f"{name}.forward"
     return type(name, (_OptionsLoss,), {"_function": staticmethod(function), "__init__": __init__,
-                                        "__doc__": doc, "__module__": __name__, "__qualname__": name})
+                                        "forward": forward, "__doc__": doc, "__module__": __name__,
+                                        "__qualname__": name})
 
 
 IoULoss = _module("IoULoss", F.iou_loss, "交并比损失; reduction='none' by default, as the function")

@@ -137,3 +137,42 @@ def test_ctc_recursions_are_opaque_ops():
     torch.compile(bench.CASES["ctc_loss"].ours, backend=backend, fullgraph=True)(*args, **kwargs)
     assert targets.count("lossnotes.ctc_forward.default") == 1, targets
     assert len(targets) < 100, len(targets)
+
+
+def test_each_loss_compiled_on_its_own_gets_its_own_graphs():
+    # torch.compile caches compiled frames per code object and gives up on one after
+    # torch._dynamo.config.recompile_limit (8) variants, running it eagerly from then on. The
+    # autocast wrapper that most torch-named losses share must not be one code object, or
+    # compiling the ninth of them would silently run it uncompiled.
+    from torch._dynamo.testing import CompileCounter
+
+    names = [n for n in bench.CASES if hasattr(bench.CASES[n].ours, "__wrapped__")]
+    assert len(names) > torch._dynamo.config.recompile_limit
+    for name in names:
+        args, kwargs = _inputs(name)
+        counter = CompileCounter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.compile(bench.CASES[name].ours, backend=counter)(*args, **kwargs)
+        assert counter.frame_count >= 1, f"{name} ran without being compiled"
+
+
+def test_each_module_compiled_on_its_own_gets_its_own_graphs():
+    # The same rule for the nn modules: those made by one factory must not share one forward.
+    # (LinearCrossEntropyLoss holds a linear layer of its own and takes other inputs.)
+    from torch._dynamo.testing import CompileCounter
+
+    import lossnotes.nn as LN
+    from lossnotes import catalog
+    from lossnotes.examples import make_inputs
+
+    records = [r for r in catalog.CATALOG if r.module is not None and r.name != "linear_cross_entropy"]
+    assert len(records) > torch._dynamo.config.recompile_limit
+    for record in records:
+        module = getattr(LN, record.module.rsplit(".", 1)[-1])()
+        args, _ = make_inputs(record.name)
+        counter = CompileCounter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.compile(module, backend=counter)(*args)
+        assert counter.frame_count >= 1, f"{record.module} ran without being compiled"
