@@ -1075,7 +1075,13 @@ def multi_margin_loss(
 
 
 def _multilabel_margin_reference(input, target, reduction):
-    """Multi-label hinge loss as plain differentiable expressions, with an (N, K, C) tensor."""
+    """Multi-label hinge loss as plain differentiable expressions, in O(N C) memory.
+
+    For a listed class with score ``x_y`` the hinges ``max(0, a + x_i)``, ``a = 1 - x_y``, over
+    the other classes ``i`` add up to ``cnt * a + (sum of the cnt largest x_i)``, where ``cnt``
+    counts the ``x_i > -a``: the non-target scores sorted once per sample, their running sums and
+    a binary search replace the (N, K, C) table of every pair.
+    """
     num_classes = input.shape[-1]
     dtype = compute_dtype(input.dtype)
     x = input.to(dtype).reshape(-1, num_classes)
@@ -1084,10 +1090,16 @@ def _multilabel_margin_reference(input, target, reduction):
     safe = torch.where(listed, t, 0)
     counts = torch.zeros_like(t).scatter_add_(1, safe, listed.long())
     is_target = counts > 0  # (N, C): multi-hot view of the listed classes
-    x_listed = x.gather(1, safe)  # (N, K) scores of the listed classes
-    hinge = torch.relu(1 - x_listed.unsqueeze(2) + x.unsqueeze(1))  # (N, K, C)
-    keep = listed.unsqueeze(2) & ~is_target.unsqueeze(1)
-    loss = torch.where(keep, hinge, 0.0).sum(dim=(1, 2)) / num_classes
+    # the non-target scores, largest first; the targets sort last as -inf
+    others = torch.where(is_target, float("-inf"), x).sort(dim=1, descending=True).values
+    n_others = num_classes - is_target.sum(dim=1, keepdim=True)
+    finite = torch.arange(num_classes, device=x.device) < n_others
+    largest = torch.where(finite, others, 0.0).cumsum(dim=1)  # sum of the k + 1 largest
+    largest = torch.cat([torch.zeros_like(largest[:, :1]), largest], dim=1)  # sum of the k largest
+    a = 1 - x.gather(1, safe)  # (N, K)
+    above = num_classes - torch.searchsorted(others.flip(1).contiguous(), (-a).contiguous(), right=True)
+    per_listed = above.to(dtype) * a + largest.gather(1, above)
+    loss = torch.where(listed, per_listed, 0.0).sum(dim=1) / num_classes
     loss = loss.reshape(input.shape[:-1])
     return _reduce(loss, reduction).to(input.dtype)
 

@@ -961,3 +961,22 @@ def test_unbatched_input_accepts_a_one_element_target_like_torch(reduction):
         torch.testing.assert_close(torch.autograd.grad(ours, x)[0], torch.autograd.grad(reference, x)[0])
     with pytest.raises(ValueError, match=r"0-dimensional target or one of shape \(1,\)"):
         lc.cross_entropy(x, torch.tensor([2, 1]))
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_multilabel_margin_compiled_form_matches_torch(reduction):
+    # The form that runs under torch.compile (and on meta tensors): sorted scores, running sums
+    # and a binary search instead of the loop. Rows with no listed class, with every class
+    # listed, with a class listed twice, and scores tied at the hinge's kink (the half-integer
+    # grid makes 1 - x_y + x_i = 0 common), in float64, values and gradients against torch.
+    g = torch.Generator().manual_seed(0)
+    n, c = 48, 9
+    x = torch.round(2 * torch.randn(n, c, generator=g, dtype=torch.float64)) / 2
+    perm = torch.argsort(torch.rand(n, c, generator=g), dim=1)
+    k = torch.randint(0, c + 1, (n, 1), generator=g)
+    y = torch.where(torch.arange(c) < k, perm, -1)
+    y[0], y[1] = -1, perm[1]  # nothing listed; everything listed
+    y[2, :3] = torch.tensor([4, 4, 1])  # a class listed twice
+    y[2, 3:] = -1
+    assert_matches(lambda a: lc._multilabel_margin_reference(a, y, reduction),
+                   lambda a: F.multilabel_margin_loss(a, y, reduction=reduction), x)
