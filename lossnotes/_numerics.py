@@ -20,11 +20,13 @@ import functools
 from collections.abc import Callable
 
 import torch
+from torch.utils.checkpoint import checkpoint
 
 __all__ = [
     "AUTOCAST_FP32", "AUTOCAST_FP32_CPU", "AUTOCAST_LINEAR_THEN_FP32", "LOW_PRECISION",
     "LOW_PRECISION_NAMES", "as_dtype", "autocast_like_torch", "compute_dtype", "fused_or_reference",
-    "is_low_precision", "needs_reference", "reference_grads", "result_dtype", "upcast",
+    "is_low_precision", "needs_reference", "recomputed_under_compile", "reference_grads",
+    "result_dtype", "upcast",
 ]
 
 #: dtypes computed in float32.
@@ -118,6 +120,22 @@ def fused_or_reference(function: type[torch.autograd.Function], reference: Calla
     if torch.compiler.is_compiling():
         return reference(*tensors, *options)
     return function.apply(*tensors, *options)
+
+
+def recomputed_under_compile(body: Callable, *args) -> torch.Tensor:
+    """``body(*args)``; under ``torch.compile``, inside ``torch.utils.checkpoint``.
+
+    For element-wise bodies with comparisons (hinges, label masks). Left to itself, the compiled
+    graph's partitioner saves the cheapest tensors for the backward, which are the one-byte
+    boolean masks of the comparisons; writing those masks is slow on some CPUs (a compiled
+    ``x != 1`` over 4M floats took 8x as long as in eager on the machine the benchmark ran on).
+    Inside a checkpoint the backward recomputes the body from its inputs, fused into its own
+    kernel, and the forward stores nothing but its result. Eager mode saves what autograd saves
+    and runs the body once.
+    """
+    if torch.compiler.is_compiling():
+        return checkpoint(body, *args, use_reentrant=False, preserve_rng_state=False)
+    return body(*args)
 
 
 # ----------------------------------------------------------------------------- autocast

@@ -40,6 +40,7 @@ from lossnotes._numerics import (
     compute_dtype,
     fused_or_reference,
     needs_reference,
+    recomputed_under_compile,
     reference_grads,
     result_dtype,
     upcast,
@@ -934,18 +935,24 @@ def _multi_margin_reference(input, target, weight, p, margin, reduction):
     num_classes = input.shape[-1]
     dtype = compute_dtype(input.dtype)
     x = input.to(dtype).reshape(-1, num_classes)
-    y = target.reshape(-1)
+    w = None if weight is None else weight.to(dtype)
+    loss = recomputed_under_compile(_multi_margin_rows, x, target.reshape(-1), w, p, margin)
+    loss = loss.reshape(target.shape if input.dim() == 2 else input.shape[:-1])
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+def _multi_margin_rows(x, y, weight, p, margin):
+    """The (N) per-sample multi-class hinge losses of the scores ``x`` (N, C), classes ``y`` (N)."""
+    num_classes = x.shape[-1]
     x_true = x.gather(1, y.unsqueeze(1))
     # relu, not clamp: its gradient is 0 at exactly 0, as in PyTorch's kernel (z > 0).
     z = torch.relu(margin - x_true + x)
     if p == 2:
         z = z * z
     if weight is not None:
-        z = z * weight.to(dtype)[y].unsqueeze(1)
+        z = z * weight[y].unsqueeze(1)
     is_true = torch.arange(num_classes, device=x.device) == y.unsqueeze(1)
-    loss = torch.where(is_true, 0.0, z).sum(dim=1) / num_classes
-    loss = loss.reshape(target.shape if input.dim() == 2 else input.shape[:-1])
-    return _reduce(loss, reduction).to(input.dtype)
+    return torch.where(is_true, 0.0, z).sum(dim=1) / num_classes
 
 
 class _MultiMargin(torch.autograd.Function):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import torch
 
 from lossnotes._checks import InputError, check_floating, check_tensor
-from lossnotes._numerics import autocast_like_torch, upcast
+from lossnotes._numerics import autocast_like_torch, recomputed_under_compile, upcast
 from lossnotes._reduction import EXTRA, TUPLE_CHECK, resolve_reduction
 from lossnotes._reduction import reduce as _reduce
 
@@ -109,8 +109,14 @@ def margin_ranking_loss(
     _broadcast_or_raise(
         {"input1": input1.shape, "input2": input2.shape, "target": target.shape}, "margin_ranking_loss"
     )
-    loss = torch.clamp_min(-target * (input1 - input2) + margin, 0)
+    loss = recomputed_under_compile(_ranking_hinge, input1, input2, target, margin)
     return _reduce(loss, reduction)
+
+
+def _ranking_hinge(input1: torch.Tensor, input2: torch.Tensor, target: torch.Tensor,
+                   margin: float) -> torch.Tensor:
+    """``max(0, -y (x1 - x2) + margin)`` element-wise: margin_ranking_loss before reduction."""
+    return torch.clamp_min(-target * (input1 - input2) + margin, 0)
 
 
 @autocast_like_torch
@@ -172,10 +178,15 @@ def hinge_embedding_loss(
     check_tensor(input, "input")
     check_tensor(target, "target")
     _broadcast_or_raise({"input": input.shape, "target": target.shape}, "hinge_embedding_loss")
+    return _reduce(recomputed_under_compile(_hinge_embedding_terms, input, target, margin), reduction)
+
+
+def _hinge_embedding_terms(input: torch.Tensor, target: torch.Tensor, margin: float) -> torch.Tensor:
+    """hinge_embedding_loss before reduction: the label masks are ``y != 1`` and ``y != -1``."""
     zero = torch.zeros((), dtype=input.dtype, device=input.device)
     pull_apart = torch.where(target != 1, torch.clamp_min(margin - input, 0), zero)
     pull_together = torch.where(target != -1, input, zero)
-    return _reduce(pull_apart + pull_together, reduction)
+    return pull_apart + pull_together
 
 
 @autocast_like_torch

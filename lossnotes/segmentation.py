@@ -26,7 +26,7 @@ import math
 import torch
 
 from lossnotes._checks import InputError, InputIndexError, check_floating, check_tensor, value_checks
-from lossnotes._numerics import upcast
+from lossnotes._numerics import recomputed_under_compile, upcast
 from lossnotes._reduction import EXTRA, check_reduction
 from lossnotes._reduction import reduce as _reduce
 
@@ -45,35 +45,75 @@ _AVERAGES = ("micro", "macro")
 def _probabilities_and_targets(input, target, ignore_index, soft_targets: bool = True):
     """Softmax probabilities ``p`` and targets ``g``, both ``(N, C, M)`` in the compute dtype,
     zeroed where the target is ``ignore_index``; and the dtype to return."""
+    _check_logits_and_target(input, target, ignore_index, soft_targets)
+    p, g = _soft_pair(upcast(input), target, ignore_index)
+    return p, g, input.dtype
+
+
+def _check_logits_and_target(input, target, ignore_index, soft_targets: bool) -> None:
+    """The checks of :func:`_probabilities_and_targets`: logits (N, C, ...) and a target of class
+    indices (N, ...) in ``[0, C)`` or ``ignore_index``, or, with ``soft_targets``, of the input's shape."""
     check_floating(input, "input")
     check_tensor(target, "target")
     if input.dim() < 2:
         raise InputError(f"input must be logits (N, C, d_1, ..., d_K), got shape {tuple(input.shape)}")
     n, c = input.shape[:2]
-    x = upcast(input)
-    m = math.prod(input.shape[2:])  # positions per image (explicit: reshape cannot infer it for N = 0)
-    p = torch.softmax(x.reshape(n, c, m), dim=1)
     if target.is_floating_point():
         if not soft_targets:
             raise TypeError(f"target must hold class indices (an integer tensor), got dtype {target.dtype}")
         if target.shape != input.shape:
             raise InputError(f"a floating target must be one-hot or soft (N, C, ...), the input's shape "
                              f"{tuple(input.shape)}, got {tuple(target.shape)}")
-        return p, target.to(p.dtype).reshape(n, c, m), input.dtype
+        return
     if target.shape != (n, *input.shape[2:]):
         raise InputError(f"target must have shape {(n, *input.shape[2:])} (the input's without C), "
                          f"got {tuple(target.shape)}")
-    t = target.reshape(n, 1, m)
-    valid = t != ignore_index
-    if value_checks(t) and t.numel() > 0:
-        bad = valid & ((t < 0) | (t >= c))
+    if value_checks(target) and target.numel() > 0:
+        bad = (target != ignore_index) & ((target < 0) | (target >= c))
         if bool(bad.any()):
-            raise InputIndexError(f"target contains class index {int(t[bad][0])}, outside [0, {c - 1}] "
+            raise InputIndexError(f"target contains class index {int(target[bad][0])}, outside [0, {c - 1}] "
                                   f"(ignore_index={ignore_index})")
-    classes = torch.arange(c, device=input.device).reshape(1, c, 1)
+
+
+def _soft_pair(x, target, ignore_index):
+    """The ``p`` and ``g`` of :func:`_probabilities_and_targets` for checked logits ``x`` in the
+    compute dtype."""
+    n, c = x.shape[:2]
+    m = math.prod(x.shape[2:])  # positions per image (explicit: reshape cannot infer it for N = 0)
+    p = torch.softmax(x.reshape(n, c, m), dim=1)
+    if target.is_floating_point():
+        return p, target.to(p.dtype).reshape(n, c, m)
+    t = target.reshape(n, 1, m)
+    classes = torch.arange(c, device=x.device).reshape(1, c, 1)
     g = (t == classes).to(p.dtype)
-    mask = valid.to(p.dtype)
-    return p * mask, g * mask, input.dtype
+    mask = (t != ignore_index).to(p.dtype)
+    return p * mask, g * mask
+
+
+def _class_sums(x, target, ignore_index):
+    """Per image and class (N, C): the soft true positives ``sum p g``, ``sum p`` and ``sum g``.
+
+    In eager mode class-index targets form no one-hot ``g``: ``sum_m p g`` for class ``c`` adds
+    up the probability each position gives its own class over the positions of class ``c`` (a
+    ``gather`` and a ``scatter_add``), and ``sum_m g`` counts those positions. Under
+    ``torch.compile`` the one-hot products are cheaper: they fuse into the softmax's kernel.
+    """
+    if target.is_floating_point() or torch.compiler.is_compiling():
+        p, g = _soft_pair(x, target, ignore_index)
+        return (p * g).sum(-1), p.sum(-1), g.sum(-1)
+    n, c = x.shape[:2]
+    m = math.prod(x.shape[2:])
+    p = torch.softmax(x.reshape(n, c, m), dim=1)
+    t = target.reshape(n, m)
+    valid = t != ignore_index
+    kept = valid.to(p.dtype)  # (N, M)
+    safe = torch.where(valid, t, 0).long()
+    p_own = p.gather(1, safe.unsqueeze(1)).squeeze(1) * kept  # (N, M)
+    zeros = p.new_zeros(n, c)
+    tp = zeros.scatter_add(1, safe, p_own)
+    g_sum = zeros.scatter_add(1, safe, kept)
+    p_sum = (p * kept.unsqueeze(1)).sum(-1)  # sum of p over the kept positions
+    return tp, p_sum, g_sum
 
 
 def _overlap(input, target, *, scale, alpha, beta, gamma, weight, ignore_index, smooth, eps, average, reduction):
@@ -83,14 +123,15 @@ def _overlap(input, target, *, scale, alpha, beta, gamma, weight, ignore_index, 
         raise ValueError(f"average must be one of {_AVERAGES}, got {average!r}")
     if alpha < 0 or beta < 0:
         raise ValueError(f"alpha and beta must be at least 0, got alpha={alpha}, beta={beta}")
-    p, g, out_dtype = _probabilities_and_targets(input, target, ignore_index)
-    c = p.shape[1]
-    w = torch.ones(c, dtype=p.dtype, device=p.device) if weight is None else weight.to(p.dtype)
+    _check_logits_and_target(input, target, ignore_index, soft_targets=True)
+    x = upcast(input)
+    c = x.shape[1]
+    w = torch.ones(c, dtype=x.dtype, device=x.device) if weight is None else weight.to(x.dtype)
     if w.shape != (c,):
         raise InputError(f"weight must hold one value per class, shape ({c},), got {tuple(w.shape)}")
-    tp = (p * g).sum(-1)  # (N, C)
-    fp = p.sum(-1) - tp  # sum p (1 - g)
-    fn = g.sum(-1) - tp  # sum (1 - p) g
+    tp, p_sum, g_sum = recomputed_under_compile(_class_sums, x, target, ignore_index)  # (N, C) each
+    fp = p_sum - tp  # sum p (1 - g)
+    fn = g_sum - tp  # sum (1 - p) g
     if average == "micro":
         tp, fp, fn = ((v * w).sum(-1) for v in (tp, fp, fn))
     num = scale * tp + smooth
@@ -99,11 +140,11 @@ def _overlap(input, target, *, scale, alpha, beta, gamma, weight, ignore_index, 
     score = torch.where(empty, torch.zeros_like(num), num / torch.where(empty, torch.ones_like(den), den + eps))
     loss = (1 - score) ** gamma if gamma != 1 else 1 - score
     if average == "macro":
-        present = w * (g.sum(-1) > 0).to(w.dtype)  # the classes the target holds, weighted
+        present = w * (g_sum > 0).to(w.dtype)  # the classes the target holds, weighted
         total = present.sum(-1)
         loss = torch.where(total > 0, (loss * present).sum(-1) / torch.where(total > 0, total, 1),
                            torch.ones_like(total))
-    return _reduce(loss, reduction).to(out_dtype)
+    return _reduce(loss, reduction).to(input.dtype)
 
 
 def dice_loss(
@@ -503,10 +544,22 @@ def lovasz_hinge_loss(
         if bool(bad.any()):
             raise InputIndexError(f"target must hold 0 (background) or 1 (foreground), got {t[bad][0].item()} "
                                   f"(ignore_index={ignore_index})")
+    errors = recomputed_under_compile(_hinge_errors, x, t, ignore_index)
+    errors, order = torch.sort(errors, dim=-1, descending=True)
+    g_sorted = (t == 1).to(x.dtype).gather(-1, order)
+    loss = recomputed_under_compile(_lovasz_hinge_sorted, errors, g_sorted)
+    return _reduce(loss, reduction).to(input.dtype)
+
+
+def _hinge_errors(x, t, ignore_index):
+    """The hinge errors ``1 - x (2 g - 1)`` of logits ``x`` for 0/1 targets ``t``, (N, M); an
+    ignored position gets the lowest error, so it sorts last, where its hinge is 0."""
     g = (t == 1).to(x.dtype)
     errors = 1 - (2 * g - 1) * x
-    # an ignored position gets the lowest error, so it sorts last, where its hinge is 0
-    errors = torch.where(valid, errors, torch.full_like(errors, torch.finfo(x.dtype).min))
-    errors, order = torch.sort(errors, dim=-1, descending=True)
-    loss = (torch.relu(errors) * _lovasz_weights(g.gather(-1, order))).sum(-1)
-    return _reduce(loss, reduction).to(input.dtype)
+    return torch.where(t != ignore_index, errors, torch.full_like(errors, torch.finfo(x.dtype).min))
+
+
+def _lovasz_hinge_sorted(errors, g_sorted):
+    """Per image (N): the hinges of the errors, sorted in decreasing order, dotted with the
+    Lovász weights of the ground truth in the same order."""
+    return (torch.relu(errors) * _lovasz_weights(g_sorted)).sum(-1)

@@ -176,3 +176,64 @@ def test_each_module_compiled_on_its_own_gets_its_own_graphs():
             warnings.simplefilter("ignore")
             torch.compile(module, backend=counter)(*args)
         assert counter.frame_count >= 1, f"{record.module} ran without being compiled"
+
+
+# The losses whose element-wise comparisons run inside lossnotes._numerics.recomputed_under_compile.
+RECOMPUTED = ["hinge_embedding_loss", "margin_ranking_loss", "multi_margin_loss", "lovasz_hinge_loss",
+              "dice_loss", "tversky_loss"]
+
+
+@pytest.mark.parametrize("name", RECOMPUTED)
+def test_compiled_forward_saves_no_boolean_mask(name):
+    # With inductor's partitioner (min-cut, as in torch.compile's default backend) the forward of
+    # these losses would save one-byte masks of its comparisons for the backward; inside a
+    # checkpoint it saves only float and index tensors, and the backward recomputes the masks.
+    args, kwargs = _inputs(name)
+    saved = []
+
+    def pack(t):
+        saved.append(t.dtype)
+        return t
+
+    compiled = torch.compile(bench.CASES[name].ours, backend="aot_eager_decomp_partition", fullgraph=True)
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        compiled(*args, **kwargs)
+    assert saved, "nothing saved for the backward: the test no longer looks at a backward"
+    assert torch.bool not in saved, saved
+
+
+def _kinks(name):
+    """Inputs of the hinge losses placed exactly on their kinks, and at both sides of them."""
+    if name == "hinge_embedding_loss":  # max(0, 1 - x) at x = 1 for the label -1
+        x = torch.tensor([[1.0, 0.5, 1.5, 1.0], [0.0, 1.0, 2.0, 1.0]])
+        y = torch.tensor([[-1.0, -1.0, -1.0, 1.0], [-1.0, -1.0, 1.0, -1.0]])
+        return (x, y), {}
+    if name == "margin_ranking_loss":  # max(0, -y (x1 - x2) + 0.5) at x1 - x2 = 0.5 for y = 1
+        x1 = torch.tensor([1.5, 1.0, 2.0, 0.0, 1.0])
+        x2 = torch.tensor([1.0, 1.0, 1.0, 0.5, 1.5])
+        return (x1, x2, torch.tensor([1.0, 1.0, 1.0, -1.0, -1.0])), {"margin": 0.5}
+    # multi_margin_loss: max(0, 1 - x_y + x_i) at x_y - x_i = 1
+    x = torch.tensor([[2.0, 1.0, 0.0, 1.5], [0.0, 1.0, 0.0, -1.0], [3.0, 0.0, 2.0, 2.5]])
+    return (x, torch.tensor([0, 1, 2])), {}
+
+
+@pytest.mark.parametrize("name", ["hinge_embedding_loss", "margin_ranking_loss", "multi_margin_loss"])
+def test_compiled_hinges_at_their_kinks_match_torch(name):
+    # the recomputed masks must make the same choice at a tie as torch's kernels
+    args, kwargs = _kinks(name)
+    native = getattr(torch.nn.functional, name)
+    torch_args, compiled_args = _fresh_all(args), _fresh_all(args)
+    want = native(*torch_args, **kwargs)
+    want_grads = torch.autograd.grad(want, _leaves(torch_args))
+    compiled = torch.compile(bench.CASES[name].ours, backend="aot_eager_decomp_partition", fullgraph=True)
+    got = compiled(*compiled_args, **kwargs)
+    got_grads = torch.autograd.grad(got, _leaves(compiled_args))
+    torch.testing.assert_close(got, want)
+    for g, w in zip(got_grads, want_grads, strict=True):
+        torch.testing.assert_close(g, w)
+
+
+def _fresh_all(args):
+    """Copies of the inputs, the scores (every argument but the last, the target) as leaves that
+    want their gradients."""
+    return (*(a.clone().requires_grad_() for a in args[:-1]), args[-1].clone())

@@ -175,6 +175,18 @@ def test_ignore_index_equals_dropping_the_pixels():
     torch.testing.assert_close(S.lovasz_hinge_loss(xb, yb_ignored), S.lovasz_hinge_loss(xb[..., :6], yb[..., :6]))
 
 
+def test_ignoring_a_class_equals_dropping_its_pixels():
+    # ignore_index inside [0, C): its pixels would otherwise count as that class's
+    x, y = _case(torch.float64, h=1, w=8)
+    y = torch.where(y == 2, 1, y)
+    y[..., 6:] = 2
+    for fn in (S.dice_loss, S.tversky_loss, S.jaccard_loss):
+        torch.testing.assert_close(fn(x, y, ignore_index=2), fn(x[..., :6], y[..., :6], ignore_index=2))
+    # and the ignored class adds nothing to the other classes' sums when it is dropped too
+    torch.testing.assert_close(S.dice_loss(x, y, ignore_index=2, reduction="none"),
+                               S.dice_loss(x[..., :6], y[..., :6], reduction="none"))
+
+
 def test_perfect_prediction_costs_nothing():
     _, y = _case(torch.float64)
     logits = 30.0 * torch.nn.functional.one_hot(y, 4).permute(0, 3, 1, 2).double()
