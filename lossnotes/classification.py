@@ -124,6 +124,9 @@ def _check_index_target(input: torch.Tensor, target: torch.Tensor) -> int:
     if target.shape[1:] != input.shape[2:]:
         expected = [input.shape[0], *input.shape[2:]]
         raise ValueError(f"Expected target size {expected}, got {list(target.shape)}")
+    if input.dim() > 2 and target.dtype == torch.uint8:  # torch's K-dimensional kernels take int64 only
+        raise InputDtypeError("a K-dimensional input (N, C, d_1, ..., d_K) needs an int64 target: "
+                              "expected scalar type Long but found Byte")
     return 1
 
 
@@ -239,8 +242,8 @@ def nll_loss(
 
     Args:
         input: log-probabilities, shape ``(N, C)``, ``(N, C, d_1, ..., d_K)`` or ``(C,)``.
-        target: class indices in ``[0, C)`` (int64 or uint8), shape ``(N)``,
-            ``(N, d_1, ..., d_K)`` or ``()``.
+        target: class indices in ``[0, C)``, shape ``(N)``, ``(N, d_1, ..., d_K)`` or ``()``;
+            int64, or uint8 unless the input is K-dimensional (as in PyTorch).
         weight: optional per-class weight of shape ``(C,)`` and the input's dtype.
         size_average: deprecated, use ``reduction``.
         ignore_index: a target value that contributes neither loss nor weight. Default -100.
@@ -259,7 +262,8 @@ def nll_loss(
             index outside ``[0, C)`` other than ``ignore_index``.
         TypeError: for a non-floating ``input``, a non-tensor ``target`` or ``weight``, or a
             ``weight`` of another dtype.
-        InputDtypeError: (a ``TypeError``) for a target that is not int64 or uint8.
+        InputDtypeError: (a ``TypeError`` and a ``RuntimeError``) for a target that is not int64
+            or uint8, or a uint8 target of a K-dimensional input.
 
     Example:
         >>> x = torch.tensor([[-1.0, -2.0], [-3.0, -0.5]])
@@ -329,8 +333,8 @@ def cross_entropy(
 
     Args:
         input: logits, shape ``(N, C)``, ``(N, C, d_1, ..., d_K)`` or ``(C,)``.
-        target: class indices (int64 or uint8) of shape ``(N)``, ``(N, d_1, ..., d_K)`` or ``()``;
-            or class probabilities (floating, the input's shape).
+        target: class indices of shape ``(N)``, ``(N, d_1, ..., d_K)`` or ``()`` (int64, or uint8
+            unless the input is K-dimensional); or class probabilities (floating, the input's shape).
         weight: optional per-class weight of shape ``(C,)`` and the input's dtype.
         size_average: deprecated, use ``reduction``.
         ignore_index: a class-index target value that is skipped. Default -100. Not allowed
@@ -354,8 +358,9 @@ def cross_entropy(
             shape ``(C,)``, or a bad ``reduction``.
         TypeError: for a non-floating ``input``, a non-tensor ``target`` or ``weight``, or a
             ``weight`` of another dtype.
-        InputDtypeError: (a ``TypeError``) for an integer probability target, or a class-index
-            target that is not int64 or uint8.
+        InputDtypeError: (a ``TypeError`` and a ``RuntimeError``) for an integer probability
+            target, a class-index target that is not int64 or uint8, or a uint8 target of a
+            K-dimensional input.
 
     Example:
         >>> x = torch.tensor([[1.0, 2.0], [1.0, 3.0], [1.0, 3.0]])

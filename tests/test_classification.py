@@ -98,6 +98,18 @@ def test_byte_targets_are_accepted_like_torch(gen):
     assert_matches(lambda x: lc.cross_entropy(x, y), lambda x: F.cross_entropy(x, y), x)
 
 
+@pytest.mark.parametrize("name", ["cross_entropy", "nll_loss"])
+def test_byte_targets_of_a_k_dimensional_input_are_refused_like_torch(name, gen):
+    # torch's (N, C, d_1, ..., d_K) kernels take int64 targets only; its (N, C) kernel takes uint8 too
+    x = logits((2, 3, 4), torch.float64, gen)
+    y = class_targets((2, 4), 3, gen).to(torch.uint8)
+    with pytest.raises(RuntimeError, match="expected scalar type Long but found Byte"):
+        getattr(F, name)(x, y)
+    with pytest.raises(RuntimeError, match="expected scalar type Long but found Byte"):
+        getattr(lc, name)(x, y)
+    torch.testing.assert_close(getattr(lc, name)(x, y.long()), getattr(F, name)(x, y.long()))
+
+
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize(
     "kwargs",

@@ -285,6 +285,8 @@ BAD_INPUTS = [
         ("empty-batch", lambda: ((_lp(0, 5), torch.zeros(0, dtype=torch.long)), {})),
         ("ignored-out-of-range", lambda: ((_lp(4, 5), _idx(0, 1, -100, 2)), {})),
         ("0-d-input", lambda: ((_r(), _idx(0)), {})),
+        ("byte-targets", lambda: ((_lp(4, 5), _idx(0, 1, 2, 3).to(torch.uint8)), {})),
+        ("byte-targets-2d", lambda: ((_lp(2, 5, 3), torch.tensor([[0, 1, 4], [0, 0, 0]], dtype=torch.uint8)), {})),
     ]],
     ("cross_entropy", "probability-target-wrong-shape", lambda: ((_r(4, 5), _p(4, 4)), {})),
     ("cross_entropy", "label-smoothing-above-1", lambda: ((_r(4, 5), _idx(0, 1, 2, 3)), {"label_smoothing": 1.5})),
