@@ -200,6 +200,54 @@ def _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing, i
     return losses, [grad_x, grad_w, grad_b, grad_t]
 
 
+def _forward_pass(x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index, reduction,
+                  n_classes, rows, needs):
+    """The reduced (or per-row) loss in ``x``'s dtype; and, for ``'mean'`` / ``'sum'`` with a
+    gradient wanted (``needs``: input, weight, bias, target), the gradients of that loss, formed
+    chunk by chunk right after each chunk's loss (else ``None``)."""
+    acc = compute_dtype(x.dtype)
+    fused = reduction != "none" and any(needs)
+    denominator = None
+    if reduction == "mean":
+        denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
+    scale = None
+    if fused:
+        scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
+    losses, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                                ignore_index, n_classes, rows, scale, needs)
+    if reduction == "none":
+        out = losses
+    elif reduction == "sum":
+        out = losses.sum()
+    else:
+        out = losses.sum() / denominator
+    return out.to(x.dtype), grads if fused else None
+
+
+def _recomputed_grads(grad_out, x, weight, bias, target, class_weight, prob_target, smoothing,
+                      ignore_index, reduction, n_classes, rows, needs):
+    """The gradients (input, weight, bias, target; ``None`` where not wanted) in the accumulation
+    dtype, by a pass that recomputes every chunk's logits: for ``'none'``, whose incoming gradient
+    ``grad_out`` (N, P) weights each row, and for a second backward of a reduced loss."""
+    acc = compute_dtype(x.dtype)
+    if reduction == "none":
+        scale = grad_out.to(acc)
+    else:
+        denominator = None
+        if reduction == "mean":
+            denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
+        scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
+    _, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                           ignore_index, n_classes, rows, scale, needs)
+    if reduction != "none":
+        grads = [None if g is None else g.mul_(grad_out.to(g.dtype)) for g in grads]
+    return grads
+
+
+def _in_dtypes(grads, x, weight, bias, target):
+    return [None if g is None else as_dtype(g, t.dtype) for g, t in zip(grads, (x, weight, bias, target), strict=True)]
+
+
 class _ChunkedLinearCrossEntropy(torch.autograd.Function):
     """Chunked over the rows (:func:`_chunk_pass`), two strategies.
 
@@ -215,59 +263,115 @@ class _ChunkedLinearCrossEntropy(torch.autograd.Function):
       logits (a fourth matmul). With ``'none'`` the incoming gradient has one entry per row,
       which must weight every row's contribution to the weight gradient *before* the sum over
       rows, and it is only known in the backward pass.
+
+    Under ``torch.compile`` the same two passes run as the custom operators below instead.
     """
 
     @staticmethod
     def forward(ctx, x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index,
                 reduction, n_classes, rows, grad_enabled):
-        acc = compute_dtype(x.dtype)
-        needs = tuple(ctx.needs_input_grad[:4])
         # grad_enabled: grad mode outside (inside forward it is always off, and
         # needs_input_grad does not see a surrounding torch.no_grad())
-        fused = grad_enabled and reduction != "none" and any(needs)
-        denominator = None
-        if reduction == "mean":
-            denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
+        needs = tuple(ctx.needs_input_grad[:4]) if grad_enabled else (False,) * 4
         ctx.settings = (prob_target, smoothing, ignore_index, reduction, n_classes, rows)
-        scale = None
-        if fused:
-            scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
-        losses, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
-                                    ignore_index, n_classes, rows, scale, needs)
-        ctx.grads = grads if fused else None
+        out, ctx.grads = _forward_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                                       ignore_index, reduction, n_classes, rows, needs)
         ctx.save_for_backward(x, weight, bias, target, class_weight)
-        if reduction == "none":
-            out = losses
-        elif reduction == "sum":
-            out = losses.sum()
-        else:
-            out = losses.sum() / denominator
-        return out.to(x.dtype)
+        return out
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out):
         x, weight, bias, target, class_weight = ctx.saved_tensors
-        prob_target, smoothing, ignore_index, reduction, n_classes, rows = ctx.settings
-        acc = compute_dtype(x.dtype)
-        needs = tuple(ctx.needs_input_grad[:4])
-        dtypes = (x.dtype, weight.dtype, None if bias is None else bias.dtype, target.dtype)
         grads, ctx.grads = ctx.grads, None  # hand them over: nothing else refers to them
-        if reduction == "none":
-            _, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
-                                   ignore_index, n_classes, rows, grad_out.to(acc), needs)
-            return (*[None if g is None else as_dtype(g, dtype) for g, dtype in zip(grads, dtypes, strict=True)],
-                    None, None, None, None, None, None, None, None)
-        if grads is None:  # a second backward: the same pass again
-            denominator = None
-            if reduction == "mean":
-                denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
-            scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
-            _, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
-                                   ignore_index, n_classes, rows, scale, needs)
-        grads = [None if g is None else g.mul_(grad_out.to(g.dtype)).to(dtype)
-                 for g, dtype in zip(grads, dtypes, strict=True)]
-        return (*grads, None, None, None, None, None, None, None, None)
+        if grads is None:  # 'none', no gradient wanted in the forward pass, or a second backward
+            grads = _recomputed_grads(grad_out, x, weight, bias, target, class_weight, *ctx.settings[:3],
+                                      ctx.settings[3], *ctx.settings[4:], tuple(ctx.needs_input_grad[:4]))
+        else:
+            grads = [None if g is None else g.mul_(grad_out.to(g.dtype)) for g in grads]
+        return (*_in_dtypes(grads, x, weight, bias, target), None, None, None, None, None, None, None, None)
+
+
+# Under torch.compile the two passes are custom operators (torch.library.custom_op), opaque to
+# the compiler. Traced, the chunk loop would be unrolled into one graph whose memory plan keeps
+# every chunk's logits alive at once: more than the whole logits the chunking exists to avoid.
+# Operators return tensors, so a gradient that is not wanted is an empty tensor there.
+
+
+def _or_empty(grads, x):
+    return tuple(x.new_empty(0) if g is None else g for g in grads)
+
+
+@torch.library.custom_op("lossnotes::linear_cross_entropy", mutates_args=())
+def _lce_op(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, target: torch.Tensor,
+            class_weight: torch.Tensor | None, prob_target: bool, smoothing: float, ignore_index: int,
+            reduction: str, n_classes: int, rows: int, needs: list[bool],
+            ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`_forward_pass`: the loss and the four gradients (empty where not formed)."""
+    out, grads = _forward_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
+                               ignore_index, reduction, n_classes, rows, tuple(needs))
+    return (out, *_or_empty(grads or (None,) * 4, x))
+
+
+def _fake_grads(x, weight, bias, target, reduction, needs):
+    acc = compute_dtype(x.dtype)
+    if reduction == "none" or not any(needs):
+        return (x.new_empty(0),) * 4
+    shapes = (x, weight, bias, target)
+    dtypes = (x.dtype, acc, acc, acc)
+    return tuple(t.new_empty(t.shape, dtype=d) if need else x.new_empty(0)
+                 for t, d, need in zip(shapes, dtypes, needs, strict=True))
+
+
+@_lce_op.register_fake
+def _(x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index, reduction, n_classes,
+      rows, needs):
+    n_pos = weight.shape[0] // n_classes
+    out = x.new_empty((x.shape[0], n_pos) if reduction == "none" else ())
+    return (out, *_fake_grads(x, weight, bias, target, reduction, needs))
+
+
+@torch.library.custom_op("lossnotes::linear_cross_entropy_backward", mutates_args=())
+def _lce_backward_op(grad_out: torch.Tensor, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+                     target: torch.Tensor, class_weight: torch.Tensor | None, prob_target: bool,
+                     smoothing: float, ignore_index: int, reduction: str, n_classes: int, rows: int,
+                     needs: list[bool]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """:func:`_recomputed_grads` for ``'none'``: the four gradients (empty where not wanted)."""
+    grads = _recomputed_grads(grad_out, x, weight, bias, target, class_weight, prob_target, smoothing,
+                              ignore_index, reduction, n_classes, rows, tuple(needs))
+    return _or_empty(grads, x)
+
+
+@_lce_backward_op.register_fake
+def _(grad_out, x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index, reduction,
+      n_classes, rows, needs):
+    return _fake_grads(x, weight, bias, target, "mean", needs)
+
+
+def _lce_setup_context(ctx, inputs, output):
+    x, weight, bias, target, class_weight, *settings = inputs
+    _, *grads = output
+    ctx.save_for_backward(x, weight, bias, target, class_weight, *grads)
+    ctx.settings = settings
+    ctx.mark_non_differentiable(*grads)
+    ctx.set_materialize_grads(False)  # else autograd fills zero gradients the size of the four
+
+
+def _lce_grad(ctx, grad_out, *_):
+    x, weight, bias, target, class_weight, *grads = ctx.saved_tensors
+    prob_target, smoothing, ignore_index, reduction, n_classes, rows, needs = ctx.settings
+    if grad_out is None:
+        return (None,) * 12
+    if reduction == "none":
+        grads = _lce_backward_op(grad_out, x, weight, bias, target, class_weight, prob_target, smoothing,
+                                 ignore_index, reduction, n_classes, rows, needs)
+    else:
+        grads = [g * grad_out.to(g.dtype) for g in grads]
+    grads = [g if need else None for g, need in zip(grads, needs, strict=True)]
+    return (*_in_dtypes(grads, x, weight, bias, target), *(None,) * 8)
+
+
+_lce_op.register_autograd(_lce_grad, setup_context=_lce_setup_context)
 
 
 def _mean_denominator(target, prob_target, class_weight, ignore_index, dtype):
@@ -468,10 +572,13 @@ def linear_cross_entropy(
     else:
         rows = _options_chunk_rows(options, n_rows, in_features, n_classes * n_pos, x.dtype, x.device)
 
-    out = _ChunkedLinearCrossEntropy.apply(
-        x, w2, b1, t, cw, prob_target, float(label_smoothing), ignore, reduction, n_classes, rows,
-        torch.is_grad_enabled(),
-    )
+    settings = (prob_target, float(label_smoothing), ignore, reduction, n_classes, rows)
+    if torch.compiler.is_compiling():
+        grad_mode = torch.is_grad_enabled()
+        needs = [grad_mode and v is not None and v.requires_grad for v in (x, w2, b1, t)]
+        out = _lce_op(x, w2, b1, t, cw, *settings, needs)[0]
+    else:
+        out = _ChunkedLinearCrossEntropy.apply(x, w2, b1, t, cw, *settings, torch.is_grad_enabled())
     if reduction == "none":
         out = out.reshape(batch_shape + out_features)
     return out

@@ -19,10 +19,8 @@ from lossnotes import bench
 
 SMOKE = bench.SIZES["smoke"]
 
-# torch 2.13's dynamo instantiates every autograd.Function it traces (linear cross entropy),
-# and torch warns about that itself; not ours to fix.
-pytestmark = [pytest.mark.filterwarnings("ignore:.*should not be instantiated:DeprecationWarning"),
-              pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")]
+# torch 2.13's inductor calls torch.jit.script_method, and torch warns about that itself.
+pytestmark = [pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")]
 
 
 def _inputs(name):
