@@ -15,7 +15,9 @@ import pytest
 import torch
 import torch._dynamo
 
-from lossnotes import bench
+import lossnotes.functional as LF
+from lossnotes import bench, catalog
+from lossnotes.examples import make_inputs
 
 SMOKE = bench.SIZES["smoke"]
 
@@ -52,6 +54,17 @@ def test_no_graph_break(name):
         explained = torch._dynamo.explain(bench.CASES[name].ours)(*args, **kwargs)
     reasons = [str(b.reason).splitlines()[0] for b in explained.break_reasons]
     assert explained.graph_break_count == 0, reasons
+
+
+@pytest.mark.parametrize("name", [r.name for r in catalog.CATALOG if r.name not in bench.CASES])
+def test_no_graph_break_in_the_extras(name):
+    # the losses the benchmark does not time, on the examples of lossnotes.examples
+    args, kwargs = make_inputs(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        explained = torch._dynamo.explain(getattr(LF, name))(*args, **kwargs)
+    reasons = [str(b.reason).splitlines()[0] for b in explained.break_reasons]
+    assert explained.graph_count == 1 and explained.graph_break_count == 0, reasons
 
 
 @pytest.mark.parametrize("name", list(bench.CASES))
@@ -161,8 +174,6 @@ def test_each_module_compiled_on_its_own_gets_its_own_graphs():
     from torch._dynamo.testing import CompileCounter
 
     import lossnotes.nn as LN
-    from lossnotes import catalog
-    from lossnotes.examples import make_inputs
 
     records = [r for r in catalog.CATALOG if r.module is not None and r.name != "linear_cross_entropy"]
     assert len(records) > torch._dynamo.config.recompile_limit
