@@ -127,7 +127,13 @@ async () => {
   const wideTables = Array.from(document.querySelectorAll('main table'))
     .filter(t => t.getBoundingClientRect().width > t.parentElement.getBoundingClientRect().width + 1)
     .map(t => t.textContent.trim().slice(0, 60));
-  return {mathCount: mathNodes.length, untypeset, raw, images, links, wideTables};
+  // a display equation or a code block wider than its box is cut off or scrolls sideways
+  const overflows = sel => Array.from(document.querySelectorAll(sel))
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.scrollWidth} > ${e.clientWidth} px: ${e.textContent.trim().slice(0, 60)}`);
+  const wideMath = overflows('main div.math');
+  const widePre = overflows('main pre');
+  return {mathCount: mathNodes.length, untypeset, raw, images, links, wideTables, wideMath, widePre};
 }
 """
 
@@ -158,7 +164,8 @@ def test_every_page_renders_cleanly(site, browser):
     page_check.wait_for_url("**/book/intro.html")
     page_check.close()
     problems: list[str] = []
-    context = browser.new_context()
+    # a laptop-sized window, narrow enough that the text column sits between both sidebars
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
@@ -177,6 +184,8 @@ def test_every_page_renders_cleanly(site, browser):
         problems += [f"{rel}: raw TeX left in the text: {t!r}" for t in info["raw"]]
         problems += [f"{rel}: image not loaded: {i['src']}" for i in info["images"] if not i["ok"]]
         problems += [f"{rel}: broken link {p}" for h in info["links"] if (p := _check_link(rel, h))]
+        problems += [f"{rel}: display equation wider than the page: {m}" for m in info["wideMath"]]
+        problems += [f"{rel}: code or output wider than the page: {p}" for p in info["widePre"]]
         if rel in TABLE_PAGES:
             problems += [f"{rel}: table wider than the page: {t!r}" for t in info["wideTables"]]
     context.close()
