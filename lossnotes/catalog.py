@@ -149,7 +149,7 @@ CATALOG: tuple[LossRecord, ...] = (
          note="input is a probability; each log is clamped at -100"),
     _rec("binary_cross_entropy_with_logits", "带 Logits 的二元交叉熵", "classification",
          r"l_n = -w_n \left[ w^{+} y_n \log \sigma(x_n) + (1 - y_n) \log \sigma(-x_n) \right],"
-         r"\ w^{+} = \texttt{pos\_weight}",
+         r" \quad w^{+} = \texttt{pos\_weight}",
          "binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits",
          "BCEWithLogitsLoss", "BCEWithLogitsLoss"),
     _rec("cross_entropy", "交叉熵", "classification",
@@ -365,7 +365,9 @@ def markdown_table(records: tuple[LossRecord, ...] = CATALOG, *, formulas: bool 
     native ops ("✓" for the same name, the native name where it differs, "—" where the
     framework has none); with ``formulas=True``
     they are the name and the element loss. Two narrow tables read better than one wide one. The
-    book renders them from an executed cell, so it never holds a hand-copied table.
+    book renders them from an executed cell, so it never holds a hand-copied table. A formula's
+    parts separated by ``, \\quad`` (the loss, then a definition it uses) become separate inline
+    equations, so that a narrow page can break the line between them.
     """
 
     def op(dotted: str | None, name: str) -> str:
@@ -390,7 +392,8 @@ def markdown_table(records: tuple[LossRecord, ...] = CATALOG, *, formulas: bool 
         for r in members:
             if formulas:
                 formula = r.formula.replace("|", r"\vert ")  # a bare | would split the table cell
-                rows.append(f"| `{r.name}` | ${formula}$ |")
+                parts = ", ".join(f"${part}$" for part in formula.split(r", \quad "))
+                rows.append(f"| `{r.name}` | {parts} |")
             else:
                 rows.append(f"| {linked(r)} | {r.chinese_name} | {op(r.torch_op, r.name)} | "
                             f"{op(r.paddle_op, r.name)} |")

@@ -972,3 +972,16 @@ def test_meta_tensors_give_the_shape_and_dtype_of_the_result(record, reduction):
         if record.torch_op is not None and record.name not in ("gaussian_nll_loss", "ctc_loss"):
             theirs = catalog.resolve(record.torch_op)(*meta_args, **meta_kwargs)
             assert (out.shape, out.dtype) == (theirs.shape, theirs.dtype)
+
+
+def test_formula_table_gives_each_part_of_a_formula_its_own_equation():
+    # "loss, \quad definition" becomes two inline equations, so a narrow page can wrap the row;
+    # every other formula stays one equation, and no row splits into more table cells
+    table = catalog.markdown_table(formulas=True)
+    rows = {line.split("`")[1]: line for line in table.splitlines() if line.startswith("| `")}
+    assert set(rows) == {r.name for r in catalog.CATALOG}
+    for record in catalog.CATALOG:
+        parts = record.formula.count(r", \quad ") + 1
+        assert rows[record.name].count("$") == 2 * parts, rows[record.name]
+        assert rows[record.name].count(" | ") == 1, rows[record.name]
+    assert rows["binary_cross_entropy_with_logits"].count("$") == 4

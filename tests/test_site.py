@@ -102,9 +102,6 @@ def browser():
         chromium.close()
 
 
-# Pages whose content is a table: it must fit the text column (other pages' wide tables scroll).
-TABLE_PAGES = {"book/errata.html", "book/glossary.html", "book/pytorch/choosing.html", "book/pytorch/pitfalls.html"}
-
 # Runs in the page once MathJax has finished: what a reader would see as broken.
 _INSPECT = r"""
 async () => {
@@ -186,8 +183,7 @@ def test_every_page_renders_cleanly(site, browser):
         problems += [f"{rel}: broken link {p}" for h in info["links"] if (p := _check_link(rel, h))]
         problems += [f"{rel}: display equation wider than the page: {m}" for m in info["wideMath"]]
         problems += [f"{rel}: code or output wider than the page: {p}" for p in info["widePre"]]
-        if rel in TABLE_PAGES:
-            problems += [f"{rel}: table wider than the page: {t!r}" for t in info["wideTables"]]
+        problems += [f"{rel}: table wider than the page: {t!r}" for t in info["wideTables"]]
     context.close()
     assert problems == [], "\n".join(problems)
     assert total_math > 20, "the book should contain typeset equations"
