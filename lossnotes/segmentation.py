@@ -78,32 +78,42 @@ def _check_logits_and_target(input, target, ignore_index, soft_targets: bool) ->
 def _soft_pair(x, target, ignore_index):
     """The ``p`` and ``g`` of :func:`_probabilities_and_targets` for checked logits ``x`` in the
     compute dtype."""
+    return _masked_pair(_softmax_over_classes(x), target, ignore_index)
+
+
+def _softmax_over_classes(x):
+    """Softmax over dim 1 of logits (N, C, ...), as (N, C, M) probabilities, M positions."""
     n, c = x.shape[:2]
     m = math.prod(x.shape[2:])  # positions per image (explicit: reshape cannot infer it for N = 0)
-    p = torch.softmax(x.reshape(n, c, m), dim=1)
+    return torch.softmax(x.reshape(n, c, m), dim=1)
+
+
+def _masked_pair(p, target, ignore_index):
+    """Probabilities ``p`` (N, C, M) and the targets ``g`` as (N, C, M), both zeroed where the
+    target is ``ignore_index`` (a soft target is taken as it is)."""
+    n, c, m = p.shape
     if target.is_floating_point():
         return p, target.to(p.dtype).reshape(n, c, m)
     t = target.reshape(n, 1, m)
-    classes = torch.arange(c, device=x.device).reshape(1, c, 1)
+    classes = torch.arange(c, device=p.device).reshape(1, c, 1)
     g = (t == classes).to(p.dtype)
     mask = (t != ignore_index).to(p.dtype)
     return p * mask, g * mask
 
 
-def _class_sums(x, target, ignore_index):
-    """Per image and class (N, C): the soft true positives ``sum p g``, ``sum p`` and ``sum g``.
+def _class_sums(p, target, ignore_index):
+    """Per image and class (N, C), for probabilities ``p`` (N, C, M): the soft true positives
+    ``sum p g``, ``sum p`` and ``sum g``.
 
     In eager mode class-index targets form no one-hot ``g``: ``sum_m p g`` for class ``c`` adds
     up the probability each position gives its own class over the positions of class ``c`` (a
     ``gather`` and a ``scatter_add``), and ``sum_m g`` counts those positions. Under
-    ``torch.compile`` the one-hot products are cheaper: they fuse into the softmax's kernel.
+    ``torch.compile`` the one-hot products are cheaper: they fuse into one kernel.
     """
     if target.is_floating_point() or torch.compiler.is_compiling():
-        p, g = _soft_pair(x, target, ignore_index)
+        p, g = _masked_pair(p, target, ignore_index)
         return (p * g).sum(-1), p.sum(-1), g.sum(-1)
-    n, c = x.shape[:2]
-    m = math.prod(x.shape[2:])
-    p = torch.softmax(x.reshape(n, c, m), dim=1)
+    n, c, m = p.shape
     t = target.reshape(n, m)
     valid = t != ignore_index
     kept = valid.to(p.dtype)  # (N, M)
@@ -129,7 +139,10 @@ def _overlap(input, target, *, scale, alpha, beta, gamma, weight, ignore_index, 
     w = torch.ones(c, dtype=x.dtype, device=x.device) if weight is None else weight.to(x.dtype)
     if w.shape != (c,):
         raise InputError(f"weight must hold one value per class, shape ({c},), got {tuple(w.shape)}")
-    tp, p_sum, g_sum = recomputed_under_compile(_class_sums, x, target, ignore_index)  # (N, C) each
+    # the softmax stays outside the recomputed part: under compile its output is saved for the
+    # backward, and only the masks and products are recomputed
+    p = _softmax_over_classes(x)
+    tp, p_sum, g_sum = recomputed_under_compile(_class_sums, p, target, ignore_index)  # (N, C) each
     fp = p_sum - tp  # sum p (1 - g)
     fn = g_sum - tp  # sum (1 - p) g
     if average == "micro":
