@@ -210,9 +210,7 @@ def _forward_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
     denominator = None
     if reduction == "mean":
         denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
-    scale = None
-    if fused:
-        scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
+    scale = _unit_scale(reduction, denominator, acc, x.device) if fused else None
     losses, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
                                 ignore_index, n_classes, rows, scale, needs)
     if reduction == "none":
@@ -236,12 +234,18 @@ def _recomputed_grads(grad_out, x, weight, bias, target, class_weight, prob_targ
         denominator = None
         if reduction == "mean":
             denominator = _mean_denominator(target, prob_target, class_weight, ignore_index, acc)
-        scale = reduce_grad(torch.ones((), dtype=acc, device=x.device), reduction, denominator)
+        scale = _unit_scale(reduction, denominator, acc, x.device)
     _, grads = _chunk_pass(x, weight, bias, target, class_weight, prob_target, smoothing,
                            ignore_index, n_classes, rows, scale, needs)
     if reduction != "none":
         grads = [None if g is None else g.mul_(grad_out.to(g.dtype)) for g in grads]
     return grads
+
+
+def _unit_scale(reduction, denominator, dtype, device):
+    """The derivative of the reduced loss with respect to each element loss: 1 for ``'sum'``,
+    ``1 / denominator`` for ``'mean'``."""
+    return reduce_grad(torch.ones((), dtype=dtype, device=device), reduction, denominator)
 
 
 def _in_dtypes(grads, x, weight, bias, target):
@@ -285,8 +289,8 @@ class _ChunkedLinearCrossEntropy(torch.autograd.Function):
         x, weight, bias, target, class_weight = ctx.saved_tensors
         grads, ctx.grads = ctx.grads, None  # hand them over: nothing else refers to them
         if grads is None:  # 'none', no gradient wanted in the forward pass, or a second backward
-            grads = _recomputed_grads(grad_out, x, weight, bias, target, class_weight, *ctx.settings[:3],
-                                      ctx.settings[3], *ctx.settings[4:], tuple(ctx.needs_input_grad[:4]))
+            grads = _recomputed_grads(grad_out, x, weight, bias, target, class_weight, *ctx.settings,
+                                      tuple(ctx.needs_input_grad[:4]))
         else:
             grads = [None if g is None else g.mul_(grad_out.to(g.dtype)) for g in grads]
         return (*_in_dtypes(grads, x, weight, bias, target), None, None, None, None, None, None, None, None)
@@ -313,14 +317,12 @@ def _lce_op(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, ta
     return (out, *_or_empty(grads or (None,) * 4, x))
 
 
-def _fake_grads(x, weight, bias, target, reduction, needs):
+def _fake_grads(x, weight, bias, target, formed):
+    """Fakes of the four gradients, in :func:`_chunk_pass`'s dtypes, for the ``formed`` flags."""
     acc = compute_dtype(x.dtype)
-    if reduction == "none" or not any(needs):
-        return (x.new_empty(0),) * 4
-    shapes = (x, weight, bias, target)
     dtypes = (x.dtype, acc, acc, acc)
     return tuple(t.new_empty(t.shape, dtype=d) if need else x.new_empty(0)
-                 for t, d, need in zip(shapes, dtypes, needs, strict=True))
+                 for t, d, need in zip((x, weight, bias, target), dtypes, formed, strict=True))
 
 
 @_lce_op.register_fake
@@ -328,7 +330,8 @@ def _(x, weight, bias, target, class_weight, prob_target, smoothing, ignore_inde
       rows, needs):
     n_pos = weight.shape[0] // n_classes
     out = x.new_empty((x.shape[0], n_pos) if reduction == "none" else ())
-    return (out, *_fake_grads(x, weight, bias, target, reduction, needs))
+    formed = needs if reduction != "none" else [False] * 4  # see _forward_pass
+    return (out, *_fake_grads(x, weight, bias, target, formed))
 
 
 @torch.library.custom_op("lossnotes::linear_cross_entropy_backward", mutates_args=())
@@ -345,7 +348,7 @@ def _lce_backward_op(grad_out: torch.Tensor, x: torch.Tensor, weight: torch.Tens
 @_lce_backward_op.register_fake
 def _(grad_out, x, weight, bias, target, class_weight, prob_target, smoothing, ignore_index, reduction,
       n_classes, rows, needs):
-    return _fake_grads(x, weight, bias, target, "mean", needs)
+    return _fake_grads(x, weight, bias, target, needs)
 
 
 def _lce_setup_context(ctx, inputs, output):

@@ -46,7 +46,7 @@ def _probabilities_and_targets(input, target, ignore_index, soft_targets: bool =
     """Softmax probabilities ``p`` and targets ``g``, both ``(N, C, M)`` in the compute dtype,
     zeroed where the target is ``ignore_index``; and the dtype to return."""
     _check_logits_and_target(input, target, ignore_index, soft_targets)
-    p, g = _soft_pair(upcast(input), target, ignore_index)
+    p, g = _masked_pair(_softmax_over_classes(upcast(input)), target, ignore_index)
     return p, g, input.dtype
 
 
@@ -73,12 +73,6 @@ def _check_logits_and_target(input, target, ignore_index, soft_targets: bool) ->
         if bool(bad.any()):
             raise InputIndexError(f"target contains class index {int(target[bad][0])}, outside [0, {c - 1}] "
                                   f"(ignore_index={ignore_index})")
-
-
-def _soft_pair(x, target, ignore_index):
-    """The ``p`` and ``g`` of :func:`_probabilities_and_targets` for checked logits ``x`` in the
-    compute dtype."""
-    return _masked_pair(_softmax_over_classes(x), target, ignore_index)
 
 
 def _softmax_over_classes(x):
